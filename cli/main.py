@@ -1,0 +1,19 @@
+"""`postcards`: create, watch, list and sample postcards from a terminal."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Postcard Studio command line.", no_args_is_help=True)
+
+
+def _register() -> None:
+    from cli.sample import sample
+
+    app.command(name="sample")(sample)
+
+
+_register()
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Shared foundations: settings, domain models, persistence, blob storage, logging."""

@@ -1,0 +1,258 @@
+"""Domain models: one pydantic model in and one out for the workflow and every activity.
+
+This module is imported by workflow code, so it must stay free of I/O and heavy imports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+STEPS: tuple[str, ...] = ("concept", "content", "image", "frontend")
+StepName = Literal["concept", "content", "image", "frontend"]
+
+
+class PostcardStatus(StrEnum):
+    """Status values as the client sees them."""
+
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class StepState(StrEnum):
+    """Where one step stands."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class StepPolicy(BaseModel):
+    """Timeouts and retries of one activity, filled in from settings by whoever starts the run."""
+
+    start_to_close_s: float = 120.0
+    heartbeat_s: float | None = None
+    maximum_attempts: int = 3
+    initial_interval_s: float = 1.0
+    backoff_coefficient: float = 2.0
+    maximum_interval_s: float = 30.0
+
+
+class WorkflowOptions(BaseModel):
+    """Run-wide policy, carried in the input so the workflow never reads the environment."""
+
+    timeout_s: float = 300.0
+    concept: StepPolicy = StepPolicy(start_to_close_s=60)
+    content: StepPolicy = StepPolicy(start_to_close_s=60)
+    image: StepPolicy = StepPolicy(start_to_close_s=150, heartbeat_s=30)
+    frontend: StepPolicy = StepPolicy(start_to_close_s=240, heartbeat_s=30)
+    record: StepPolicy = StepPolicy(
+        start_to_close_s=30, maximum_attempts=0, maximum_interval_s=10
+    )
+
+    @classmethod
+    def from_retry_count(cls, timeout_s: float, retry_count: int) -> WorkflowOptions:
+        """Options with the same attempt bound on every provider step."""
+        base = cls(timeout_s=timeout_s)
+        for step in STEPS:
+            policy: StepPolicy = getattr(base, step)
+            policy.maximum_attempts = max(1, retry_count)
+        return base
+
+
+class PostcardRequest(BaseModel):
+    """What a person asked for; the workflow input."""
+
+    task_id: str = Field(min_length=1, max_length=64)
+    user_input: str = Field(min_length=1, max_length=4000)
+    style: str | None = Field(default=None, max_length=64)
+    theme: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    user_id: str = "local"
+    created_at: datetime
+    metadata: dict[str, str] = Field(default_factory=dict)
+    variation: int = 0
+    use_cache: bool = True
+    options: WorkflowOptions = Field(default_factory=WorkflowOptions)
+
+
+class VisualStyle(BaseModel):
+    """How the card looks."""
+
+    palette: list[str] = Field(min_length=2, max_length=8)
+    composition: str = Field(max_length=400)
+    art_style: str = Field(max_length=200)
+    motifs: list[str] = Field(default_factory=list, max_length=12)
+
+    @field_validator("palette")
+    @classmethod
+    def _hex_palette(cls, value: list[str]) -> list[str]:
+        import re
+
+        for colour in value:
+            if not re.fullmatch(HEX_COLOUR, colour):
+                raise ValueError(f"palette colour {colour!r} is not #RRGGBB")
+        return value
+
+
+class Concept(BaseModel):
+    """Step 1: the creative direction."""
+
+    theme: str = Field(max_length=200)
+    occasion: str = Field(max_length=40)
+    emotion: str = Field(max_length=200)
+    tone: str = Field(max_length=40)
+    visual_style: VisualStyle
+    copy_direction: str = Field(max_length=400)
+    audience: str = Field(max_length=200)
+    recipient: str | None = Field(default=None, max_length=60)
+    sender: str | None = Field(default=None, max_length=60)
+    language: str = Field(default="en", max_length=16)
+    layout: str = Field(default="flip", max_length=40)
+
+
+class Content(BaseModel):
+    """Step 2: the words on the card."""
+
+    title: str = Field(min_length=1, max_length=80)
+    subtitle: str = Field(default="", max_length=160)
+    body: str = Field(min_length=1, max_length=1200)
+    signature: str = Field(default="", max_length=120)
+    language: str = Field(default="en", max_length=16)
+
+
+class StepMeta(BaseModel):
+    """Who did a step and what it cost."""
+
+    provider: str
+    model: str | None = None
+    attempt: int = 1
+    latency_ms: float = 0.0
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+    cache_hit: bool = False
+    fallback_from: str | None = None
+
+
+class BlobRef(BaseModel):
+    """A stored blob, passed through Temporal instead of its bytes."""
+
+    key: str
+    url: str
+    content_type: str
+    size_bytes: int
+    width: int | None = None
+    height: int | None = None
+
+
+class ConceptInput(BaseModel):
+    request: PostcardRequest
+
+
+class ConceptOutput(BaseModel):
+    concept: Concept
+    meta: StepMeta
+
+
+class ContentInput(BaseModel):
+    request: PostcardRequest
+    concept: Concept
+
+
+class ContentOutput(BaseModel):
+    content: Content
+    meta: StepMeta
+
+
+class ImageInput(BaseModel):
+    request: PostcardRequest
+    concept: Concept
+    content: Content | None = None
+
+
+class ImageOutput(BaseModel):
+    image: BlobRef
+    meta: StepMeta
+
+
+class FrontendInput(BaseModel):
+    request: PostcardRequest
+    concept: Concept
+    content: Content
+    image: BlobRef
+
+
+class FrontendOutput(BaseModel):
+    page: BlobRef
+    preview_url: str
+    meta: StepMeta
+
+
+class PostcardError(BaseModel):
+    """Why a postcard failed: the step, the error type, the reason and whether a retry may help."""
+
+    step: str
+    type: str
+    message: str
+    retryable: bool = False
+
+
+class StepProgress(BaseModel):
+    """One step as the progress query and the status endpoint show it."""
+
+    status: StepState = StepState.PENDING
+    attempts: int = 0
+    provider: str | None = None
+    model: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    latency_ms: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+    cache_hit: bool = False
+    error: str | None = None
+
+
+class Progress(BaseModel):
+    """The `progress` query's answer."""
+
+    task_id: str
+    status: PostcardStatus = PostcardStatus.PENDING
+    current_step: str | None = None
+    steps: dict[str, StepProgress] = Field(
+        default_factory=lambda: {step: StepProgress() for step in STEPS}
+    )
+    error: PostcardError | None = None
+
+
+class Outcome(BaseModel):
+    """What the workflow records when it ends."""
+
+    task_id: str
+    status: PostcardStatus
+    progress: Progress
+    error: PostcardError | None = None
+
+
+class PostcardResult(BaseModel):
+    """The workflow result."""
+
+    task_id: str
+    status: PostcardStatus
+    concept: Concept | None = None
+    content: Content | None = None
+    image: BlobRef | None = None
+    page: BlobRef | None = None
+    preview_url: str | None = None
+    error: PostcardError | None = None
+    progress: Progress

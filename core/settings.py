@@ -1,0 +1,115 @@
+"""The one settings object: environment variables and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ProviderName = Literal["local", "gemini", "anthropic", "instant", "sleepy"]
+
+
+class Settings(BaseSettings):
+    """Every knob of Postcard Studio; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    data_dir: Path = Path(".data")
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    # Redis ingest bridge
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_password: SecretStr | None = None
+    stream_name: str = "postcard_tasks"
+    dead_letter_stream: str = "postcard_tasks:dead"
+    consumer_group: str = "postcard_starters"
+    consumer_name: str | None = None
+    stream_read_count: int = 32
+    stream_block_ms: int = 2000
+    stream_claim_idle_ms: int = 30_000
+    stream_claim_interval_s: float = 15.0
+    stream_max_deliveries: int = 5
+    stream_max_backlog: int = 10_000
+
+    # Database (SQLite under the data dir when unset)
+    database_url: str | None = None
+
+    # Temporal
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "postcards"
+    temporal_ui_port: int = 8233
+    temporal_ui_url: str | None = None
+
+    # Workflow policy
+    ai_workflow_timeout: int = Field(300, description="Whole-run bound in seconds")
+    ai_workflow_retry_count: int = Field(3, description="Attempts per step")
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_base_url: str | None = None
+    max_prompt_chars: int = 2000
+
+    # Providers
+    text_provider: ProviderName | None = None
+    image_provider: ProviderName | None = None
+    code_provider: ProviderName | None = None
+
+    gemini_api_key: SecretStr | None = None
+    gemini_base_url: str | None = None
+    gemini_text_model: str = "gemini-2.5-flash"
+    gemini_image_model: str = "gemini-2.5-flash-image"
+    gemini_text_max_tokens: int = 2048
+    gemini_text_temperature: float = 0.7
+    gemini_image_size: str = "1024x1024"
+    gemini_image_quality: str = "standard"
+
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_max_tokens: int = 16000
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where the local blob store keeps images and pages."""
+        return self.data_dir / "blobs"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or SQLite under the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'postcards.db').resolve()}"
+
+    @property
+    def effective_public_base_url(self) -> str:
+        """Absolute base for links handed to clients and embedded in pages."""
+        return (self.public_base_url or f"http://127.0.0.1:{self.api_port}").rstrip("/")
+
+    @property
+    def effective_temporal_ui_url(self) -> str:
+        """Where the Temporal Web UI answers."""
+        return (self.temporal_ui_url or f"http://127.0.0.1:{self.temporal_ui_port}").rstrip("/")
+
+    def provider_for(self, step: Literal["text", "image", "code"]) -> str:
+        """The provider a step uses: explicit choice, else the real one when its key is set."""
+        explicit = {"text": self.text_provider, "image": self.image_provider,
+                    "code": self.code_provider}[step]
+        if explicit:
+            return explicit
+        if step in ("text", "image") and self.gemini_api_key:
+            return "gemini"
+        if step == "code" and self.anthropic_api_key:
+            return "anthropic"
+        return "local"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
