@@ -16,6 +16,9 @@ class Usage:
     input_tokens: int | None = None
     output_tokens: int | None = None
     cost_usd: float | None = None
+    provider: str | None = None  # set when a wrapper (fallback, cache) answered for another
+    fallback_from: str | None = None
+    cache_hit: bool = False
 
 
 @dataclass
