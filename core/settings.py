@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     anthropic_model: str = "claude-sonnet-4-5"
     anthropic_max_tokens: int = 16000
 
+    # Simulated providers (`instant`, `sleepy`) for benchmarks and crash tests
+    simulated_delays: str | None = Field(None, description="e.g. image=20,frontend=40")
+    simulated_call_log: Path | None = None
+
     @property
     def blob_dir(self) -> Path:
         """Where the local blob store keeps images and pages."""

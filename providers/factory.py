@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.settings import Settings
 from providers.base import CodeProvider, ImageProvider, TextProvider
 from providers.local import LocalProvider
+from providers.simulated import REALISTIC_DELAYS, SimulatedProvider, parse_delays
 
 
 class ProviderFactory:
@@ -18,6 +19,12 @@ class ProviderFactory:
         if name not in self._cache:
             if name == "local":
                 self._cache[name] = LocalProvider()
+            elif name in ("instant", "sleepy"):
+                default = REALISTIC_DELAYS if name == "sleepy" else {}
+                delays = parse_delays(self._settings.simulated_delays, default)
+                self._cache[name] = SimulatedProvider(
+                    name, delays, self._settings.simulated_call_log
+                )
             else:
                 raise ValueError(f"unknown provider {name!r}")
         return self._cache[name]
