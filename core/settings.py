@@ -74,6 +74,22 @@ class Settings(BaseSettings):
     anthropic_model: str = "claude-sonnet-4-5"
     anthropic_max_tokens: int = 16000
 
+    # Real providers: fallbacks, strategy, per-step models, timeouts, cache (docs/providers.md)
+    text_provider_fallbacks: str | None = Field(None, description="comma list, e.g. local")
+    image_provider_fallbacks: str | None = Field(None, description="comma list, e.g. local")
+    code_provider_fallbacks: str | None = Field(None, description="comma list, e.g. local")
+    provider_strategy: Literal["balanced", "quality_first", "speed_first", "cost_optimized"] = (
+        "balanced"
+    )
+    gemini_concept_model: str | None = None
+    gemini_content_model: str | None = None
+    gemini_timeout_s: float = 90.0
+    anthropic_timeout_s: float = 180.0
+    html_max_bytes: int = 200_000
+    html_repair_rounds: int = 2
+    provider_cache_enabled: bool = True
+    cache_ttl_s: int = 7 * 24 * 3600
+
     # Simulated providers (`instant`, `sleepy`) for benchmarks and crash tests
     simulated_delays: str | None = Field(None, description="e.g. image=20,frontend=40")
     simulated_call_log: Path | None = None
