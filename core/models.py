@@ -91,6 +91,7 @@ class VisualStyle(BaseModel):
     composition: str = Field(max_length=400)
     art_style: str = Field(max_length=200)
     motifs: list[str] = Field(default_factory=list, max_length=12)
+    text_area: str = Field(default="top", max_length=20)
 
     @field_validator("palette")
     @classmethod
