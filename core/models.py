@@ -240,6 +240,7 @@ class Outcome(BaseModel):
     """What the workflow records when it ends."""
 
     task_id: str
+    request: PostcardRequest
     status: PostcardStatus
     progress: Progress
     error: PostcardError | None = None

@@ -1,0 +1,180 @@
+"""The four postcard steps as activities; each saves its result when it completes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from temporalio import activity
+
+from activities.failures import to_application_error
+from activities.heartbeat import with_heartbeat
+from core.db import utcnow
+from core.models import (
+    ConceptInput,
+    ConceptOutput,
+    ContentInput,
+    ContentOutput,
+    FrontendInput,
+    FrontendOutput,
+    ImageInput,
+    ImageOutput,
+    Outcome,
+    PostcardRequest,
+    StepMeta,
+    StepProgress,
+    StepState,
+)
+from core.repository import PostcardRepository
+from core.storage import BlobStore
+from providers.base import Usage
+from providers.factory import ProviderFactory
+
+log = logging.getLogger("postcards.activities")
+T = TypeVar("T")
+
+
+class PostcardActivities:
+    """Activities as methods, so the clients they need are injected once."""
+
+    def __init__(
+        self,
+        repository: PostcardRepository,
+        store: BlobStore,
+        providers: ProviderFactory,
+        public_base_url: str,
+    ) -> None:
+        self._repo = repository
+        self._store = store
+        self._providers = providers
+        self._public_base_url = public_base_url.rstrip("/")
+
+    async def _run_step(
+        self,
+        request: PostcardRequest,
+        step: str,
+        provider_name: str,
+        call: Callable[[], Awaitable[tuple[T, Usage]]],
+        save: Callable[[T], dict[str, Any]],
+    ) -> tuple[T, StepMeta]:
+        """Mark the step running, call the provider with heartbeats, save, mark it completed."""
+        attempt = activity.info().attempt
+        extra = {"task_id": request.task_id, "step": step, "attempt": attempt}
+        started = utcnow()
+        running = StepProgress(status=StepState.RUNNING, attempts=attempt,
+                               provider=provider_name, started_at=started)
+        await asyncio.to_thread(self._repo.update_step, request, step, running)
+        log.info("step started", extra=extra | {"provider": provider_name})
+        clock = time.perf_counter()
+        try:
+            value, usage = await with_heartbeat(call(), step)
+            results = save(value)
+        except Exception as exc:
+            failed = running.model_copy(update={"error": f"{type(exc).__name__}: {exc}"[:500]})
+            await asyncio.to_thread(self._repo.update_step, request, step, failed)
+            log.warning("step attempt failed", extra=extra | {"error": str(exc)[:500]})
+            raise to_application_error(exc, attempt) from exc
+        meta = StepMeta(
+            provider=usage.provider or provider_name,
+            model=usage.model,
+            attempt=attempt,
+            latency_ms=round((time.perf_counter() - clock) * 1000, 2),
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=usage.cost_usd,
+            cache_hit=usage.cache_hit,
+            fallback_from=usage.fallback_from,
+        )
+        done = StepProgress(
+            status=StepState.COMPLETED, attempts=attempt, provider=meta.provider,
+            model=meta.model, started_at=started, finished_at=utcnow(),
+            latency_ms=meta.latency_ms, input_tokens=meta.input_tokens,
+            output_tokens=meta.output_tokens, cost_usd=meta.cost_usd, cache_hit=meta.cache_hit,
+        )
+        await asyncio.to_thread(self._repo.update_step, request, step, done, results)
+        log.info("step completed", extra=extra | {"latency_ms": meta.latency_ms})
+        return value, meta
+
+    @activity.defn(name="concept")
+    async def concept(self, data: ConceptInput) -> ConceptOutput:
+        """Step 1: the creative concept."""
+        provider = self._providers.text()
+        concept, meta = await self._run_step(
+            data.request, "concept", provider.name,
+            lambda: provider.concept(data.request),
+            lambda value: {"concept": value.model_dump(mode="json")},
+        )
+        return ConceptOutput(concept=concept, meta=meta)
+
+    @activity.defn(name="content")
+    async def content(self, data: ContentInput) -> ContentOutput:
+        """Step 2: the copy."""
+        provider = self._providers.text()
+        content, meta = await self._run_step(
+            data.request, "content", provider.name,
+            lambda: provider.content(data.request, data.concept),
+            lambda value: {"content": value.model_dump(mode="json")},
+        )
+        return ContentOutput(content=content, meta=meta)
+
+    @activity.defn(name="image")
+    async def image(self, data: ImageInput) -> ImageOutput:
+        """Step 3: the illustration, stored as a blob."""
+        provider = self._providers.image()
+        key = f"images/{data.request.task_id}.png"
+
+        async def paint() -> tuple[Any, Usage]:
+            picture = await provider.illustrate(data.request, data.concept, data.content)
+            ext = "png" if picture.content_type == "image/png" else "jpg"
+            ref = await asyncio.to_thread(
+                self._store.put, key.replace(".png", f".{ext}"), picture.data,
+                picture.content_type,
+            )
+            ref = ref.model_copy(update={"width": picture.width, "height": picture.height})
+            return ref, picture.usage
+
+        ref, meta = await self._run_step(
+            data.request, "image", provider.name, paint,
+            lambda value: {"image_url": value.url, "image_key": value.key},
+        )
+        return ImageOutput(image=ref, meta=meta)
+
+    @activity.defn(name="frontend")
+    async def frontend(self, data: FrontendInput) -> FrontendOutput:
+        """Step 4: the self-contained HTML page, stored as a blob."""
+        provider = self._providers.code()
+        preview_url = f"{self._public_base_url}/preview/{data.request.task_id}"
+
+        async def write() -> tuple[Any, Usage]:
+            html, usage = await provider.page(
+                data.request, data.concept, data.content, data.image.url
+            )
+            ref = await asyncio.to_thread(
+                self._store.put, f"pages/{data.request.task_id}.html", html.encode("utf-8"),
+                "text/html; charset=utf-8",
+            )
+            return (ref, html), usage
+
+        (ref, html), meta = await self._run_step(
+            data.request, "frontend", provider.name, write,
+            lambda value: {"frontend_code": value[1], "page_key": value[0].key,
+                           "preview_url": preview_url},
+        )
+        return FrontendOutput(page=ref, preview_url=preview_url, meta=meta)
+
+    @activity.defn(name="record_outcome")
+    async def record_outcome(self, outcome: Outcome) -> None:
+        """Save how the run ended (COMPLETED or FAILED with its reason)."""
+        await asyncio.to_thread(
+            self._repo.finish, outcome.request, outcome.status, outcome.progress.steps,
+            outcome.error,
+        )
+        log.info("postcard finished",
+                 extra={"task_id": outcome.task_id, "status": outcome.status.value})
+
+    def all(self) -> list[Callable[..., Any]]:
+        """Every activity, for the worker to register."""
+        return [self.concept, self.content, self.image, self.frontend, self.record_outcome]

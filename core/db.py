@@ -1,0 +1,80 @@
+"""The `postcards` table: the durable projection of every run, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel, create_engine
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now."""
+    return datetime.now(UTC)
+
+
+class Postcard(SQLModel, table=True):
+    """One postcard: the original schema plus per-step state."""
+
+    __tablename__ = "postcards"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    task_id: str = Field(max_length=64, unique=True, index=True)
+    user_id: str = Field(default="local", max_length=128, index=True)
+    status: str = Field(default="PENDING", max_length=16, index=True)
+    user_input: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    style: str | None = Field(default=None, max_length=64)
+    theme: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    concept: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    content: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    image_url: str | None = Field(default=None, max_length=1024)
+    image_key: str | None = Field(default=None, max_length=512)
+    frontend_code: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    page_key: str | None = Field(default=None, max_length=512)
+    preview_url: str | None = Field(default=None, max_length=1024)
+    current_step: str | None = Field(default=None, max_length=16)
+    steps: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    error: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    error_message: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    retry_count: int = 0
+    extra: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    completed_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+
+
+def make_engine(url: str) -> Engine:
+    """An engine tuned for its backend: WAL and a busy timeout on SQLite, pooling on PostgreSQL."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive timestamps; they were written in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

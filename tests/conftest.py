@@ -1,0 +1,100 @@
+"""Real parts for every test: a Temporal dev server, SQLite and PostgreSQL databases."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from core.devserver import dev_server_command, free_port, wait_for_port
+from core.migrate import migrate
+from core.settings import Settings
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def temporal_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Temporal dev server, durable on SQLite, for the whole session."""
+    folder = tmp_path_factory.mktemp("temporal")
+    port = free_port()
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        dev_server_command(port, folder / "temporal.db"), stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_for_port("127.0.0.1", port, timeout_s=90)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+async def client(temporal_address: str) -> Client:
+    """A client with the pydantic data converter, once the server answers."""
+    for _ in range(100):
+        try:
+            return await Client.connect(temporal_address, data_converter=pydantic_data_converter)
+        except RuntimeError:
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"Temporal at {temporal_address} never answered")
+
+
+def _postgres_database() -> Iterator[str]:
+    name = f"postcards_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database: SQLite in a temp dir, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'postcards.db'}"
+        migrate(url)
+        yield url
+        return
+    generator = _postgres_database()
+    url = next(generator)
+    migrate(url)
+    yield url
+    generator.close()
+
+
+@pytest.fixture
+def settings(database_url: str, temporal_address: str, tmp_path: Path) -> Settings:
+    """Settings for one test: its own data dir, the session's database and Temporal."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        temporal_address=temporal_address,
+        text_provider="local",
+        image_provider="local",
+        code_provider="local",
+        log_format="console",
+    )

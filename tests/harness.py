@@ -1,0 +1,85 @@
+"""Shared test helpers: requests, in-process workers, fake providers, history walking."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf.message import Message
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Worker
+
+from core.models import PostcardRequest, PostcardResult, StepPolicy, WorkflowOptions
+from core.settings import Settings
+from providers.factory import ProviderFactory
+from worker import build_worker
+from workflows.postcard import PostcardWorkflow
+
+FAST_POLICY = {"initial_interval_s": 0.1, "maximum_interval_s": 0.5}
+
+
+def fast_options(**overrides: Any) -> WorkflowOptions:
+    """Workflow options with sub-second retry intervals, so retry tests stay quick."""
+    options = WorkflowOptions(timeout_s=120)
+    for step in ("concept", "content", "image", "frontend", "record"):
+        policy: StepPolicy = getattr(options, step)
+        for key, value in FAST_POLICY.items():
+            setattr(policy, key, value)
+    for key, value in overrides.items():
+        setattr(options, key, value)
+    return options
+
+
+def make_request(prompt: str = "做一张温馨可爱的生日明信片", **fields: Any) -> PostcardRequest:
+    """A request with a fresh task id."""
+    fields.setdefault("options", fast_options())
+    return PostcardRequest(
+        task_id=f"test-{uuid.uuid4().hex[:12]}",
+        user_input=prompt,
+        created_at=datetime.now(UTC),
+        **fields,
+    )
+
+
+@asynccontextmanager
+async def running_worker(
+    client: Client, settings: Settings, providers: ProviderFactory | None = None
+) -> AsyncIterator[tuple[Worker, str]]:
+    """An in-process worker on a fresh task queue."""
+    queue = f"postcards-test-{uuid.uuid4().hex[:8]}"
+    worker = build_worker(client, settings, providers, task_queue=queue)
+    async with worker:
+        yield worker, queue
+
+
+async def start_postcard(
+    client: Client, request: PostcardRequest, task_queue: str
+) -> WorkflowHandle[PostcardWorkflow, PostcardResult]:
+    """Start PostcardWorkflow the way the starter does."""
+    return await client.start_workflow(
+        PostcardWorkflow.run, request, id=request.task_id, task_queue=task_queue,
+        result_type=PostcardResult,
+    )
+
+
+def iter_payloads(message: Message) -> Iterator[Payload]:
+    """Every Payload nested anywhere in a protobuf message."""
+    if isinstance(message, Payload):
+        yield message
+        return
+    for field, value in message.ListFields():
+        if field.type != field.TYPE_MESSAGE:
+            continue
+        if field.message_type.GetOptions().map_entry:
+            items = list(value.values())
+        elif field.is_repeated:
+            items = list(value)
+        else:
+            items = [value]
+        for item in items:
+            if isinstance(item, Message):
+                yield from iter_payloads(item)

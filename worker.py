@@ -1,0 +1,61 @@
+"""The Temporal worker: `python worker.py` runs PostcardWorkflow and its activities."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities import PostcardActivities
+from core.logs import configure_logging
+from core.migrate import migrate
+from core.settings import Settings, get_settings
+from core.wiring import blob_store, repository, temporal_client
+from providers.factory import ProviderFactory
+from workflows.postcard import PostcardWorkflow
+
+log = logging.getLogger("postcards.worker")
+
+
+def build_worker(client: Client, settings: Settings, providers: ProviderFactory | None = None,
+                 task_queue: str | None = None) -> Worker:
+    """A worker with every workflow and activity of the product registered."""
+    activities = PostcardActivities(
+        repository(settings), blob_store(settings), providers or ProviderFactory(settings),
+        settings.effective_public_base_url,
+    )
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=[PostcardWorkflow],
+        activities=activities.all(),
+        max_concurrent_activities=100,
+        graceful_shutdown_timeout=timedelta(seconds=20),
+    )
+
+
+async def main() -> None:
+    """Connect, run until SIGTERM/SIGINT, then shut down gracefully."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    migrate(settings.effective_database_url)
+    client = await temporal_client(settings)
+    worker = build_worker(client, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker started", extra={"task_queue": settings.temporal_task_queue,
+                                      "temporal": settings.temporal_address})
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping: finishing activities in hand")
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

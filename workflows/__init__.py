@@ -1,0 +1,1 @@
+"""Temporal workflows. Import nothing with side effects here: the sandbox re-imports it."""

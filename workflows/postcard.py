@@ -1,0 +1,194 @@
+"""PostcardWorkflow: concept → content → image → frontend, each a retried activity."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from core.errors import NON_RETRYABLE_TYPES
+    from core.models import (
+        ConceptInput,
+        ConceptOutput,
+        ContentInput,
+        ContentOutput,
+        FrontendInput,
+        FrontendOutput,
+        ImageInput,
+        ImageOutput,
+        Outcome,
+        PostcardError,
+        PostcardRequest,
+        PostcardResult,
+        PostcardStatus,
+        Progress,
+        StepMeta,
+        StepPolicy,
+        StepState,
+    )
+
+
+StepOut = TypeVar("StepOut", ConceptOutput, ContentOutput, ImageOutput, FrontendOutput)
+
+
+def _retry(policy: StepPolicy) -> RetryPolicy:
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=policy.initial_interval_s),
+        backoff_coefficient=policy.backoff_coefficient,
+        maximum_interval=timedelta(seconds=policy.maximum_interval_s),
+        maximum_attempts=policy.maximum_attempts,
+        non_retryable_error_types=list(NON_RETRYABLE_TYPES),
+    )
+
+
+@workflow.defn(name="PostcardWorkflow")
+class PostcardWorkflow:
+    """One postcard, end to end. Workflow id = task id."""
+
+    def __init__(self) -> None:
+        self._progress = Progress(task_id="")
+
+    @workflow.query(name="progress")
+    def progress(self) -> Progress:
+        """Per step: status, attempts, provider, started/finished times."""
+        return self._progress
+
+    @workflow.run
+    async def run(self, request: PostcardRequest) -> PostcardResult:
+        """Run the four steps within the overall timeout, then record the outcome."""
+        self._progress = Progress(task_id=request.task_id, status=PostcardStatus.PROCESSING)
+        result = PostcardResult(
+            task_id=request.task_id, status=PostcardStatus.PROCESSING, progress=self._progress
+        )
+        error: PostcardError | None = None
+        try:
+            await asyncio.wait_for(self._steps(request, result), request.options.timeout_s)
+        except TimeoutError:
+            error = PostcardError(
+                step=self._progress.current_step or "workflow",
+                type="WorkflowTimeout",
+                message=f"the postcard took longer than {request.options.timeout_s:.0f} s",
+                retryable=True,
+            )
+        except ActivityError as exc:
+            error = self._failure(exc)
+        if error is not None:
+            self._mark_failed(error)
+        else:
+            self._progress.status = PostcardStatus.COMPLETED
+            self._progress.current_step = None
+            workflow.set_current_details("completed")
+        result.status = self._progress.status
+        result.error = error
+        result.progress = self._progress
+        await workflow.execute_activity(
+            "record_outcome",
+            Outcome(task_id=request.task_id, request=request, status=self._progress.status,
+                    progress=self._progress, error=error),
+            start_to_close_timeout=timedelta(seconds=request.options.record.start_to_close_s),
+            retry_policy=_retry(request.options.record),
+            summary="record outcome",
+        )
+        if error is not None:
+            raise ApplicationError(
+                f"{error.step} failed: {error.type}: {error.message}",
+                error.model_dump(mode="json"),
+                type=error.type,
+                non_retryable=True,
+            )
+        return result
+
+    async def _steps(self, request: PostcardRequest, result: PostcardResult) -> None:
+        options = request.options
+        concept_out = await self._step(
+            "concept", ConceptInput(request=request), ConceptOutput, options.concept
+        )
+        result.concept = concept_out.concept
+        content_out = await self._step(
+            "content", ContentInput(request=request, concept=result.concept), ContentOutput,
+            options.content,
+        )
+        result.content = content_out.content
+        image_out = await self._step(
+            "image",
+            ImageInput(request=request, concept=result.concept, content=result.content),
+            ImageOutput,
+            options.image,
+        )
+        result.image = image_out.image
+        frontend_out = await self._step(
+            "frontend",
+            FrontendInput(request=request, concept=result.concept, content=result.content,
+                          image=result.image),
+            FrontendOutput,
+            options.frontend,
+        )
+        result.page = frontend_out.page
+        result.preview_url = frontend_out.preview_url
+
+    async def _step(
+        self, name: str, data: object, output: type[StepOut], policy: StepPolicy
+    ) -> StepOut:
+        state = self._progress.steps[name]
+        state.status = StepState.RUNNING
+        state.started_at = workflow.now()
+        self._progress.current_step = name
+        workflow.set_current_details(f"step {list(self._progress.steps).index(name) + 1}/4: {name}")
+        out = await workflow.execute_activity(
+            name,
+            data,
+            result_type=output,
+            start_to_close_timeout=timedelta(seconds=policy.start_to_close_s),
+            heartbeat_timeout=(
+                timedelta(seconds=policy.heartbeat_s) if policy.heartbeat_s else None
+            ),
+            retry_policy=_retry(policy),
+            summary=name,
+        )
+        self._record(name, out.meta)
+        return out
+
+    def _record(self, name: str, meta: StepMeta) -> None:
+        state = self._progress.steps[name]
+        state.status = StepState.COMPLETED
+        state.attempts = meta.attempt
+        state.provider = meta.provider
+        state.model = meta.model
+        state.finished_at = workflow.now()
+        state.latency_ms = meta.latency_ms
+        state.input_tokens = meta.input_tokens
+        state.output_tokens = meta.output_tokens
+        state.cost_usd = meta.cost_usd
+        state.cache_hit = meta.cache_hit
+
+    def _failure(self, exc: ActivityError) -> PostcardError:
+        step = self._progress.current_step or "workflow"
+        cause = exc.cause
+        state = self._progress.steps.get(step)
+        if isinstance(cause, ApplicationError):
+            if state is not None and cause.details and isinstance(cause.details[0], int):
+                state.attempts = cause.details[0]
+            return PostcardError(step=step, type=cause.type or "ApplicationError",
+                                 message=cause.message, retryable=not cause.non_retryable
+                                 and (cause.type or "") not in NON_RETRYABLE_TYPES)
+        message = str(cause) if cause else str(exc)
+        return PostcardError(step=step, type=type(cause or exc).__name__, message=message,
+                             retryable=True)
+
+    def _mark_failed(self, error: PostcardError) -> None:
+        self._progress.status = PostcardStatus.FAILED
+        self._progress.error = error
+        state = self._progress.steps.get(error.step)
+        if state is not None:
+            state.status = StepState.FAILED
+            state.finished_at = workflow.now()
+            state.error = f"{error.type}: {error.message}"
+        for later in self._progress.steps.values():
+            if later.status is StepState.PENDING:
+                later.status = StepState.SKIPPED
+        workflow.set_current_details(f"failed at {error.step}: {error.type}")
