@@ -1,0 +1,131 @@
+"""Gemini writes the concept and the copy as schema-checked JSON, with one repair attempt."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+
+from google import genai
+from google.genai import types
+from pydantic import BaseModel, ValidationError
+
+from core.models import Concept, Content, PostcardRequest
+from core.settings import Settings
+from providers.base import Usage
+from providers.errors_map import output_invalid
+from providers.gemini_client import GeminiCaller, finish_reason, usage_of
+from providers.pricing import add_usage
+from providers.prompts import concept_prompt, content_prompt, repair_message, request_language
+from providers.strategy import model_for
+
+M = TypeVar("M", bound=BaseModel)
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+_MAX_ECHO = 8000
+
+
+def plain_text(value: Any) -> Any:
+    """Strip markup from every string of a JSON value: card text is never HTML."""
+    if isinstance(value, str):
+        return _TAG.sub("", value).strip()
+    if isinstance(value, list):
+        return [plain_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain_text(item) for key, item in value.items()}
+    return value
+
+
+def parse_reply(schema: type[M], text: str | None) -> M:
+    """The reply as a validated model; raises ValueError or ValidationError."""
+    if not text or not text.strip():
+        raise ValueError("the reply was empty")
+    fenced = _FENCE.match(text)
+    data = json.loads(fenced.group(1) if fenced else text)
+    return schema.model_validate(plain_text(data))
+
+
+def describe_problem(exc: Exception) -> str:
+    """A short, model-readable list of what was wrong with a reply."""
+    if isinstance(exc, ValidationError):
+        return "\n".join(
+            f"- {'.'.join(map(str, error['loc'])) or '(root)'}: {error['msg']}"
+            for error in exc.errors()[:10]
+        )
+    if isinstance(exc, json.JSONDecodeError):
+        return f"- not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    return f"- {exc}"
+
+
+class GeminiTextProvider:
+    """Concept and content from a Gemini text model (structured output)."""
+
+    name = "gemini"
+
+    def __init__(self, settings: Settings, client: genai.Client | None = None) -> None:
+        self._settings = settings
+        self._caller = GeminiCaller(settings, client)
+
+    def model_for(self, step: str) -> str:
+        """The model this provider uses for `step` (concept or content)."""
+        return model_for(self._settings, "content" if step == "content" else "concept")
+
+    async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
+        language = request_language(request)
+        system, user = concept_prompt(request, language)
+        concept, usage = await self._structured(Concept, "concept", system, user, language)
+        return concept.model_copy(update={"language": language}), usage
+
+    async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
+        language = concept.language or request_language(request)
+        system, user = content_prompt(request, concept, language)
+        content, usage = await self._structured(Content, "content", system, user, language)
+        return content.model_copy(update={"language": language}), usage
+
+    async def _structured(
+        self, schema: type[M], step: str, system: str, user: str, language: str
+    ) -> tuple[M, Usage]:
+        """One call; when the reply fails validation, one repair call that quotes the errors."""
+        model = self.model_for(step)
+        config = types.GenerateContentConfig(
+            system_instruction=system,
+            response_mime_type="application/json",
+            response_json_schema=schema.model_json_schema(),
+            temperature=self._settings.gemini_text_temperature,
+            max_output_tokens=self._settings.gemini_text_max_tokens,
+            candidate_count=1,
+        )
+        contents = [types.Content(role="user", parts=[types.Part(text=user)])]
+        response = await self._caller.generate(model, contents, config)
+        usage = usage_of(response, model)
+        try:
+            return parse_reply(schema, response.text), usage
+        except (ValueError, ValidationError) as exc:
+            problems = _with_finish(describe_problem(exc), finish_reason(response))
+        contents += [
+            _model_turn(response),
+            types.Content(role="user", parts=[types.Part(text=repair_message(language, problems))]),
+        ]
+        retry = await self._caller.generate(model, contents, config)
+        usage = add_usage(usage, usage_of(retry, model))
+        try:
+            return parse_reply(schema, retry.text), usage
+        except (ValueError, ValidationError) as exc:
+            detail = _with_finish(describe_problem(exc), finish_reason(retry))
+            raise output_invalid("gemini", f"{step} after one repair: {detail}") from None
+
+
+def _model_turn(response: types.GenerateContentResponse) -> types.Content:
+    """The model's own turn, kept whole (thought signatures included) unless it is huge."""
+    candidates = response.candidates or []
+    turn = candidates[0].content if candidates else None
+    text = response.text or ""
+    if turn is not None and turn.parts and len(text) <= _MAX_ECHO:
+        return turn
+    return types.Content(role="model", parts=[types.Part(text=text[:_MAX_ECHO])])
+
+
+def _with_finish(problems: str, reason: str) -> str:
+    if reason == "MAX_TOKENS":
+        return f"{problems}\n- the reply was cut off at the token limit: keep every field shorter"
+    return problems
