@@ -21,11 +21,17 @@ from workflows.postcard import PostcardWorkflow
 log = logging.getLogger("postcards.worker")
 
 
-def build_worker(client: Client, settings: Settings, providers: ProviderFactory | None = None,
-                 task_queue: str | None = None) -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    providers: ProviderFactory | None = None,
+    task_queue: str | None = None,
+) -> Worker:
     """A worker with every workflow and activity of the product registered."""
     activities = PostcardActivities(
-        repository(settings), blob_store(settings), providers or ProviderFactory(settings),
+        repository(settings),
+        blob_store(settings),
+        providers or ProviderFactory(settings),
         settings.effective_public_base_url,
     )
     return Worker(
@@ -49,8 +55,10 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    log.info("worker started", extra={"task_queue": settings.temporal_task_queue,
-                                      "temporal": settings.temporal_address})
+    log.info(
+        "worker started",
+        extra={"task_queue": settings.temporal_task_queue, "temporal": settings.temporal_address},
+    )
     async with worker:
         await stop.wait()
         log.info("worker stopping: finishing activities in hand")

@@ -17,7 +17,10 @@ def to_application_error(exc: BaseException, attempt: int) -> ApplicationError:
     if isinstance(exc, ProviderError):
         delay = timedelta(seconds=exc.retry_after_s) if exc.retry_after_s else None
         return ApplicationError(
-            exc.message, attempt, type=exc.type, non_retryable=not exc.retryable,
+            exc.message,
+            attempt,
+            type=exc.type,
+            non_retryable=not exc.retryable,
             next_retry_delay=delay,
         )
     if isinstance(exc, ValidationError):

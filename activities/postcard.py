@@ -64,8 +64,9 @@ class PostcardActivities:
         attempt = activity.info().attempt
         extra = {"task_id": request.task_id, "step": step, "attempt": attempt}
         started = utcnow()
-        running = StepProgress(status=StepState.RUNNING, attempts=attempt,
-                               provider=provider_name, started_at=started)
+        running = StepProgress(
+            status=StepState.RUNNING, attempts=attempt, provider=provider_name, started_at=started
+        )
         await asyncio.to_thread(self._repo.update_step, request, step, running)
         log.info("step started", extra=extra | {"provider": provider_name})
         clock = time.perf_counter()
@@ -89,10 +90,17 @@ class PostcardActivities:
             fallback_from=usage.fallback_from,
         )
         done = StepProgress(
-            status=StepState.COMPLETED, attempts=attempt, provider=meta.provider,
-            model=meta.model, started_at=started, finished_at=utcnow(),
-            latency_ms=meta.latency_ms, input_tokens=meta.input_tokens,
-            output_tokens=meta.output_tokens, cost_usd=meta.cost_usd, cache_hit=meta.cache_hit,
+            status=StepState.COMPLETED,
+            attempts=attempt,
+            provider=meta.provider,
+            model=meta.model,
+            started_at=started,
+            finished_at=utcnow(),
+            latency_ms=meta.latency_ms,
+            input_tokens=meta.input_tokens,
+            output_tokens=meta.output_tokens,
+            cost_usd=meta.cost_usd,
+            cache_hit=meta.cache_hit,
         )
         await asyncio.to_thread(self._repo.update_step, request, step, done, results)
         log.info("step completed", extra=extra | {"latency_ms": meta.latency_ms})
@@ -103,7 +111,9 @@ class PostcardActivities:
         """Step 1: the creative concept."""
         provider = self._providers.text()
         concept, meta = await self._run_step(
-            data.request, "concept", provider.name,
+            data.request,
+            "concept",
+            provider.name,
             lambda: provider.concept(data.request),
             lambda value: {"concept": value.model_dump(mode="json")},
         )
@@ -114,7 +124,9 @@ class PostcardActivities:
         """Step 2: the copy."""
         provider = self._providers.text()
         content, meta = await self._run_step(
-            data.request, "content", provider.name,
+            data.request,
+            "content",
+            provider.name,
             lambda: provider.content(data.request, data.concept),
             lambda value: {"content": value.model_dump(mode="json")},
         )
@@ -130,14 +142,19 @@ class PostcardActivities:
             picture = await provider.illustrate(data.request, data.concept, data.content)
             ext = "png" if picture.content_type == "image/png" else "jpg"
             ref = await asyncio.to_thread(
-                self._store.put, key.replace(".png", f".{ext}"), picture.data,
+                self._store.put,
+                key.replace(".png", f".{ext}"),
+                picture.data,
                 picture.content_type,
             )
             ref = ref.model_copy(update={"width": picture.width, "height": picture.height})
             return ref, picture.usage
 
         ref, meta = await self._run_step(
-            data.request, "image", provider.name, paint,
+            data.request,
+            "image",
+            provider.name,
+            paint,
             lambda value: {"image_url": value.url, "image_key": value.key},
         )
         return ImageOutput(image=ref, meta=meta)
@@ -153,15 +170,23 @@ class PostcardActivities:
                 data.request, data.concept, data.content, data.image.url
             )
             ref = await asyncio.to_thread(
-                self._store.put, f"pages/{data.request.task_id}.html", html.encode("utf-8"),
+                self._store.put,
+                f"pages/{data.request.task_id}.html",
+                html.encode("utf-8"),
                 "text/html; charset=utf-8",
             )
             return (ref, html), usage
 
-        (ref, html), meta = await self._run_step(
-            data.request, "frontend", provider.name, write,
-            lambda value: {"frontend_code": value[1], "page_key": value[0].key,
-                           "preview_url": preview_url},
+        (ref, _html), meta = await self._run_step(
+            data.request,
+            "frontend",
+            provider.name,
+            write,
+            lambda value: {
+                "frontend_code": value[1],
+                "page_key": value[0].key,
+                "preview_url": preview_url,
+            },
         )
         return FrontendOutput(page=ref, preview_url=preview_url, meta=meta)
 
@@ -169,11 +194,15 @@ class PostcardActivities:
     async def record_outcome(self, outcome: Outcome) -> None:
         """Save how the run ended (COMPLETED or FAILED with its reason)."""
         await asyncio.to_thread(
-            self._repo.finish, outcome.request, outcome.status, outcome.progress.steps,
+            self._repo.finish,
+            outcome.request,
+            outcome.status,
+            outcome.progress.steps,
             outcome.error,
         )
-        log.info("postcard finished",
-                 extra={"task_id": outcome.task_id, "status": outcome.status.value})
+        log.info(
+            "postcard finished", extra={"task_id": outcome.task_id, "status": outcome.status.value}
+        )
 
     def all(self) -> list[Callable[..., Any]]:
         """Every activity, for the worker to register."""

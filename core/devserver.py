@@ -36,8 +36,19 @@ def dev_server_command(
     namespace: str = "default",
 ) -> list[str]:
     """The argv that starts a dev server; `db_file=None` keeps it in memory."""
-    argv = [temporal_binary(), "server", "start-dev", "--ip", "127.0.0.1", "--port", str(port),
-            "--namespace", namespace, "--log-level", "warn"]
+    argv = [
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--namespace",
+        namespace,
+        "--log-level",
+        "warn",
+    ]
     if ui_port is None:
         argv.append("--headless")
     else:

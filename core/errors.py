@@ -24,13 +24,14 @@ class ProviderError(Exception):
 class RetryableProviderError(ProviderError):
     """Rate limits, timeouts, 5xx: Temporal retries with backoff."""
 
-    def __init__(self, message: str, *, type: str = "ProviderUnavailable",
-                 retry_after_s: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, type: str = "ProviderUnavailable", retry_after_s: float | None = None
+    ) -> None:
         super().__init__(message, type=type, retryable=True, retry_after_s=retry_after_s)
 
 
 class NonRetryableProviderError(ProviderError):
-    """Bad key, unknown model, safety block, exhausted quota, invalid output: retrying can't help."""
+    """Bad key, unknown model, safety block, no quota, invalid output: retrying can't help."""
 
     def __init__(self, message: str, *, type: str = "ProviderRejected") -> None:
         super().__init__(message, type=type, retryable=False)

@@ -54,9 +54,7 @@ class WorkflowOptions(BaseModel):
     content: StepPolicy = StepPolicy(start_to_close_s=60)
     image: StepPolicy = StepPolicy(start_to_close_s=150, heartbeat_s=30)
     frontend: StepPolicy = StepPolicy(start_to_close_s=240, heartbeat_s=30)
-    record: StepPolicy = StepPolicy(
-        start_to_close_s=30, maximum_attempts=0, maximum_interval_s=10
-    )
+    record: StepPolicy = StepPolicy(start_to_close_s=30, maximum_attempts=0, maximum_interval_s=10)
 
     @classmethod
     def from_retry_count(cls, timeout_s: float, retry_count: int) -> WorkflowOptions:

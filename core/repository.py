@@ -129,9 +129,7 @@ class PostcardRepository:
             row.steps = {name: p.model_dump(mode="json") for name, p in steps.items()}
             row.current_step = None if status is PostcardStatus.COMPLETED else row.current_step
             row.error = error.model_dump(mode="json") if error else None
-            row.error_message = (
-                f"{error.step}: {error.type}: {error.message}" if error else None
-            )
+            row.error_message = f"{error.step}: {error.type}: {error.message}" if error else None
             row.retry_count = sum(max(0, p.attempts - 1) for p in steps.values())
             if row.completed_at is None:
                 row.completed_at = utcnow()
@@ -189,9 +187,20 @@ class PostcardRepository:
 
 
 def step_progress(
-    *, state: StepState, attempt: int, provider: str | None, started_at: datetime | None,
-    finished_at: datetime | None = None, **extra: Any,
+    *,
+    state: StepState,
+    attempt: int,
+    provider: str | None,
+    started_at: datetime | None,
+    finished_at: datetime | None = None,
+    **extra: Any,
 ) -> StepProgress:
     """A StepProgress built from keyword facts."""
-    return StepProgress(status=state, attempts=attempt, provider=provider,
-                        started_at=started_at, finished_at=finished_at, **extra)
+    return StepProgress(
+        status=state,
+        attempts=attempt,
+        provider=provider,
+        started_at=started_at,
+        finished_at=finished_at,
+        **extra,
+    )

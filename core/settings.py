@@ -118,8 +118,11 @@ class Settings(BaseSettings):
 
     def provider_for(self, step: Literal["text", "image", "code"]) -> str:
         """The provider a step uses: explicit choice, else the real one when its key is set."""
-        explicit = {"text": self.text_provider, "image": self.image_provider,
-                    "code": self.code_provider}[step]
+        explicit = {
+            "text": self.text_provider,
+            "image": self.image_provider,
+            "code": self.code_provider,
+        }[step]
         if explicit:
             return explicit
         if step in ("text", "image") and self.gemini_api_key:

@@ -45,8 +45,7 @@ class LocalBlobStore:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-        return BlobRef(key=key, url=self.url(key), content_type=content_type,
-                       size_bytes=len(data))
+        return BlobRef(key=key, url=self.url(key), content_type=content_type, size_bytes=len(data))
 
     def get(self, key: str) -> bytes:
         """The bytes of a key; FileNotFoundError when absent."""

@@ -61,7 +61,10 @@ async def start_postcard(
 ) -> WorkflowHandle[PostcardWorkflow, PostcardResult]:
     """Start PostcardWorkflow the way the starter does."""
     return await client.start_workflow(
-        PostcardWorkflow.run, request, id=request.task_id, task_queue=task_queue,
+        PostcardWorkflow.run,
+        request,
+        id=request.task_id,
+        task_queue=task_queue,
         result_type=PostcardResult,
     )
 

@@ -46,8 +46,9 @@ class BlockedImage(LocalProvider):
     name = "blocked"
 
     async def illustrate(self, request, concept, content):  # type: ignore[no-untyped-def]
-        raise NonRetryableProviderError("the image was blocked by the safety filter",
-                                        type="SafetyBlocked")
+        raise NonRetryableProviderError(
+            "the image was blocked by the safety filter", type="SafetyBlocked"
+        )
 
 
 class FixedFactory(ProviderFactory):
@@ -115,9 +116,10 @@ async def test_retryable_failures_are_retried_and_counted(
 async def test_non_retryable_failure_fails_with_step_and_reason(
     client: Client, settings: Settings
 ) -> None:
-    async with running_worker(
-        client, settings, FixedFactory(settings, image=BlockedImage())
-    ) as (_, queue):
+    async with running_worker(client, settings, FixedFactory(settings, image=BlockedImage())) as (
+        _,
+        queue,
+    ):
         request = make_request("a birthday card with a cake")
         handle = await start_postcard(client, request, queue)
         with pytest.raises(WorkflowFailureError) as failure:

@@ -88,8 +88,13 @@ class PostcardWorkflow:
         result.progress = self._progress
         await workflow.execute_activity(
             "record_outcome",
-            Outcome(task_id=request.task_id, request=request, status=self._progress.status,
-                    progress=self._progress, error=error),
+            Outcome(
+                task_id=request.task_id,
+                request=request,
+                status=self._progress.status,
+                progress=self._progress,
+                error=error,
+            ),
             start_to_close_timeout=timedelta(seconds=request.options.record.start_to_close_s),
             retry_policy=_retry(request.options.record),
             summary="record outcome",
@@ -110,7 +115,9 @@ class PostcardWorkflow:
         )
         result.concept = concept_out.concept
         content_out = await self._step(
-            "content", ContentInput(request=request, concept=result.concept), ContentOutput,
+            "content",
+            ContentInput(request=request, concept=result.concept),
+            ContentOutput,
             options.content,
         )
         result.content = content_out.content
@@ -123,8 +130,9 @@ class PostcardWorkflow:
         result.image = image_out.image
         frontend_out = await self._step(
             "frontend",
-            FrontendInput(request=request, concept=result.concept, content=result.content,
-                          image=result.image),
+            FrontendInput(
+                request=request, concept=result.concept, content=result.content, image=result.image
+            ),
             FrontendOutput,
             options.frontend,
         )
@@ -173,12 +181,16 @@ class PostcardWorkflow:
         if isinstance(cause, ApplicationError):
             if state is not None and cause.details and isinstance(cause.details[0], int):
                 state.attempts = cause.details[0]
-            return PostcardError(step=step, type=cause.type or "ApplicationError",
-                                 message=cause.message, retryable=not cause.non_retryable
-                                 and (cause.type or "") not in NON_RETRYABLE_TYPES)
+            return PostcardError(
+                step=step,
+                type=cause.type or "ApplicationError",
+                message=cause.message,
+                retryable=not cause.non_retryable and (cause.type or "") not in NON_RETRYABLE_TYPES,
+            )
         message = str(cause) if cause else str(exc)
-        return PostcardError(step=step, type=type(cause or exc).__name__, message=message,
-                             retryable=True)
+        return PostcardError(
+            step=step, type=type(cause or exc).__name__, message=message, retryable=True
+        )
 
     def _mark_failed(self, error: PostcardError) -> None:
         self._progress.status = PostcardStatus.FAILED

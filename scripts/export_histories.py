@@ -1,0 +1,94 @@
+"""Record the histories that the replay tests hold the workflow to.
+
+Runs PostcardWorkflow on a throwaway dev server (one completed run, one failed at the image
+step), then exports each with `temporal workflow show --output json` into tests/histories/.
+Re-run after an intended workflow change that is guarded by `workflow.patched`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.devserver import dev_server_command, free_port, temporal_binary, wait_for_port
+from core.migrate import migrate
+from core.settings import Settings
+from tests.harness import make_request, running_worker, start_postcard
+from tests.test_pipeline import BlockedImage, FixedFactory
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "histories"
+
+
+async def record(address: str, workdir: Path) -> list[str]:
+    """Run the sample postcards and return their workflow ids."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=workdir / "data",
+        temporal_address=address,
+        text_provider="local",
+        image_provider="local",
+        code_provider="local",
+    )
+    migrate(settings.effective_database_url)
+    client = await Client.connect(address, data_converter=pydantic_data_converter)
+    ids = []
+    async with running_worker(client, settings) as (_, queue):
+        request = make_request("做一张温馨可爱的生日明信片")
+        request.task_id = "history-completed"
+        await (await start_postcard(client, request, queue)).result()
+        ids.append(request.task_id)
+    blocked = FixedFactory(settings, image=BlockedImage())
+    async with running_worker(client, settings, blocked) as (_, queue):
+        request = make_request("a thank-you card for my team")
+        request.task_id = "history-failed-image"
+        try:
+            await (await start_postcard(client, request, queue)).result()
+        except WorkflowFailureError:
+            ids.append(request.task_id)
+    return ids
+
+
+def main() -> None:
+    """Start a dev server, record, export, stop."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        server = subprocess.Popen(
+            dev_server_command(port, None), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            wait_for_port("127.0.0.1", port)
+            address = f"127.0.0.1:{port}"
+            for workflow_id in asyncio.run(record(address, Path(tmp))):
+                shown = subprocess.run(
+                    [
+                        temporal_binary(),
+                        "workflow",
+                        "show",
+                        "--address",
+                        address,
+                        "--workflow-id",
+                        workflow_id,
+                        "--output",
+                        "json",
+                    ],
+                    check=True,
+                    capture_output=True,
+                )
+                (OUT / f"{workflow_id}.json").write_bytes(shown.stdout)
+                print(f"exported {workflow_id}")
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()

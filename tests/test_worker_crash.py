@@ -1,0 +1,86 @@
+"""A worker killed with SIGKILL mid-step: a new worker finishes the postcard, nothing is redone."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from temporalio.client import Client
+
+from core.models import PostcardStatus
+from core.settings import Settings
+from core.wiring import repository
+from tests.conftest import REPO
+from tests.harness import fast_options, make_request, start_postcard
+
+
+def _spawn_worker(settings: Settings, queue: str, call_log: Path, log: Path) -> subprocess.Popen:
+    env = os.environ | {
+        "DATA_DIR": str(settings.data_dir),
+        "DATABASE_URL": settings.effective_database_url,
+        "TEMPORAL_ADDRESS": settings.temporal_address,
+        "TEMPORAL_TASK_QUEUE": queue,
+        "TEXT_PROVIDER": "instant",
+        "IMAGE_PROVIDER": "sleepy",
+        "CODE_PROVIDER": "instant",
+        "SIMULATED_DELAYS": "image=3",
+        "SIMULATED_CALL_LOG": str(call_log),
+    }
+    return subprocess.Popen(
+        [sys.executable, "worker.py"],
+        cwd=REPO,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _calls(call_log: Path, task_id: str) -> Counter[str]:
+    if not call_log.exists():
+        return Counter()
+    lines = [json.loads(line) for line in call_log.read_text().splitlines() if line]
+    return Counter(entry["step"] for entry in lines if entry["task_id"] == task_id)
+
+
+async def test_sigkilled_worker_resumes_without_redoing_completed_steps(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    queue = f"crash-{uuid.uuid4().hex[:8]}"
+    call_log = tmp_path / "calls.jsonl"
+    options = fast_options()
+    options.image.heartbeat_s = 1.5
+    request = make_request("a birthday card for Anna", options=options)
+    handle = await start_postcard(client, request, queue)
+
+    first = _spawn_worker(settings, queue, call_log, tmp_path / "worker1.log")
+    try:
+        for _ in range(600):
+            if _calls(call_log, request.task_id)["image"]:
+                break
+            await asyncio.sleep(0.05)
+        assert _calls(call_log, request.task_id)["image"] == 1, "the image step started"
+        os.kill(first.pid, signal.SIGKILL)
+    finally:
+        first.wait(timeout=10)
+
+    second = _spawn_worker(settings, queue, call_log, tmp_path / "worker2.log")
+    try:
+        result = await asyncio.wait_for(handle.result(), timeout=90)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+
+    assert result.status is PostcardStatus.COMPLETED
+    calls = _calls(call_log, request.task_id)
+    assert calls == Counter({"concept": 1, "content": 1, "image": 2, "frontend": 1})
+    assert result.progress.steps["image"].attempts == 2
+    row = repository(settings).get(request.task_id)
+    assert row is not None and row.status == "COMPLETED" and row.retry_count == 1
+    assert second.returncode == 0, "SIGTERM shuts the worker down gracefully"
