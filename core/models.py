@@ -50,6 +50,7 @@ class WorkflowOptions(BaseModel):
     """Run-wide policy, carried in the input so the workflow never reads the environment."""
 
     timeout_s: float = 300.0
+    search_attributes: bool = True
     concept: StepPolicy = StepPolicy(start_to_close_s=60)
     content: StepPolicy = StepPolicy(start_to_close_s=60)
     image: StepPolicy = StepPolicy(start_to_close_s=150, heartbeat_s=30)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -33,6 +33,10 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
+STEP_KEY = SearchAttributeKey.for_keyword("PostcardStep")
+OCCASION_KEY = SearchAttributeKey.for_keyword("PostcardOccasion")
+PROVIDER_KEY = SearchAttributeKey.for_keyword("PostcardProvider")
+
 StepOut = TypeVar("StepOut", ConceptOutput, ContentOutput, ImageOutput, FrontendOutput)
 
 
@@ -52,6 +56,7 @@ class PostcardWorkflow:
 
     def __init__(self) -> None:
         self._progress = Progress(task_id="")
+        self._search_attributes = False
 
     @workflow.query(name="progress")
     def progress(self) -> Progress:
@@ -62,6 +67,7 @@ class PostcardWorkflow:
     async def run(self, request: PostcardRequest) -> PostcardResult:
         """Run the four steps within the overall timeout, then record the outcome."""
         self._progress = Progress(task_id=request.task_id, status=PostcardStatus.PROCESSING)
+        self._search_attributes = request.options.search_attributes
         result = PostcardResult(
             task_id=request.task_id, status=PostcardStatus.PROCESSING, progress=self._progress
         )
@@ -82,7 +88,7 @@ class PostcardWorkflow:
         else:
             self._progress.status = PostcardStatus.COMPLETED
             self._progress.current_step = None
-            workflow.set_current_details("completed")
+            self._show("completed", "completed")
         result.status = self._progress.status
         result.error = error
         result.progress = self._progress
@@ -114,6 +120,8 @@ class PostcardWorkflow:
             "concept", ConceptInput(request=request), ConceptOutput, options.concept
         )
         result.concept = concept_out.concept
+        if self._search_attributes:
+            workflow.upsert_search_attributes([OCCASION_KEY.value_set(result.concept.occasion)])
         content_out = await self._step(
             "content",
             ContentInput(request=request, concept=result.concept),
@@ -146,7 +154,7 @@ class PostcardWorkflow:
         state.status = StepState.RUNNING
         state.started_at = workflow.now()
         self._progress.current_step = name
-        workflow.set_current_details(f"step {list(self._progress.steps).index(name) + 1}/4: {name}")
+        self._show(name, f"step {list(self._progress.steps).index(name) + 1}/4: {name}")
         out = await workflow.execute_activity(
             name,
             data,
@@ -159,7 +167,15 @@ class PostcardWorkflow:
             summary=name,
         )
         self._record(name, out.meta)
+        if self._search_attributes:
+            workflow.upsert_search_attributes([PROVIDER_KEY.value_set(out.meta.provider)])
         return out
+
+    def _show(self, step: str, details: str) -> None:
+        """Show where the run is in the Web UI: current details and the PostcardStep attribute."""
+        workflow.set_current_details(details)
+        if self._search_attributes:
+            workflow.upsert_search_attributes([STEP_KEY.value_set(step)])
 
     def _record(self, name: str, meta: StepMeta) -> None:
         state = self._progress.steps[name]
@@ -203,4 +219,4 @@ class PostcardWorkflow:
         for later in self._progress.steps.values():
             if later.status is StepState.PENDING:
                 later.status = StepState.SKIPPED
-        workflow.set_current_details(f"failed at {error.step}: {error.type}")
+        self._show("failed", f"failed at {error.step}: {error.type}")

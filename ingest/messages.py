@@ -1,0 +1,90 @@
+"""The `postcard_tasks` stream message: encoding, and strict decoding with a reason on failure."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from core.models import PostcardRequest
+
+TASK_TYPE = "postcard_generation"
+MAX_FIELD_BYTES = 16_384
+
+
+class InvalidEntry(ValueError):
+    """A stream entry that can never become a workflow; the message says why."""
+
+
+def encode(request: PostcardRequest) -> dict[str, str]:
+    """The stream fields for a request (the shape other producers may XADD too)."""
+    return {
+        "task_id": request.task_id,
+        "task_type": TASK_TYPE,
+        "user_input": request.user_input,
+        "style": request.style or "",
+        "theme": request.theme or "",
+        "language": request.language or "",
+        "user_id": request.user_id,
+        "created_at": request.created_at.isoformat(),
+        "metadata": json.dumps(request.metadata, ensure_ascii=False),
+    }
+
+
+def _text(fields: dict[bytes, bytes], name: str, required: bool = False) -> str | None:
+    raw = fields.get(name.encode())
+    if raw is None or raw == b"":
+        if required:
+            raise InvalidEntry(f"missing field {name!r}")
+        return None
+    if len(raw) > MAX_FIELD_BYTES:
+        raise InvalidEntry(f"field {name!r} is {len(raw)} bytes, over {MAX_FIELD_BYTES}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidEntry(f"field {name!r} is not valid UTF-8: {exc.reason}") from exc
+
+
+def task_id_of(fields: dict[bytes, bytes]) -> str | None:
+    """The task id of an entry, when it has a readable one."""
+    try:
+        return _text(fields, "task_id")
+    except InvalidEntry:
+        return None
+
+
+def decode(fields: dict[bytes, bytes]) -> PostcardRequest:
+    """A validated request from raw stream fields, or InvalidEntry with the reason."""
+    task_type = _text(fields, "task_type") or TASK_TYPE
+    if task_type != TASK_TYPE:
+        raise InvalidEntry(f"unknown task_type {task_type!r}")
+    metadata_text = _text(fields, "metadata")
+    try:
+        metadata = json.loads(metadata_text) if metadata_text else {}
+    except json.JSONDecodeError as exc:
+        raise InvalidEntry(f"metadata is not JSON: {exc.msg}") from exc
+    if not isinstance(metadata, dict):
+        raise InvalidEntry("metadata is not a JSON object")
+    created_text = _text(fields, "created_at")
+    try:
+        created_at = datetime.fromisoformat(created_text) if created_text else datetime.now(UTC)
+    except ValueError as exc:
+        raise InvalidEntry(f"created_at is not an ISO timestamp: {created_text!r}") from exc
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    user_input = (_text(fields, "user_input", required=True) or "").strip()
+    try:
+        return PostcardRequest(
+            task_id=_text(fields, "task_id", required=True) or "",
+            user_input=user_input,
+            style=_text(fields, "style"),
+            theme=_text(fields, "theme"),
+            language=_text(fields, "language"),
+            user_id=_text(fields, "user_id") or "local",
+            created_at=created_at,
+            metadata={str(k): str(v) for k, v in metadata.items()},
+        )
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise InvalidEntry(f"invalid request: {reasons}") from exc
