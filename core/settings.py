@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     stream_claim_interval_s: float = 15.0
     stream_max_deliveries: int = 5
     stream_max_backlog: int = 10_000
+    orphan_after_s: float = 120.0
+    stream_max_len: int = 200_000
+
+    # API keys: "key:user,key2:user2"; empty means local single-user mode
+    api_keys: SecretStr | None = None
 
     # Database (SQLite under the data dir when unset)
     database_url: str | None = None
@@ -44,6 +49,9 @@ class Settings(BaseSettings):
     temporal_task_queue: str = "postcards"
     temporal_ui_port: int = 8233
     temporal_ui_url: str | None = None
+    temporal_search_attributes: bool = Field(
+        True, description="Upsert PostcardStep/Occasion/Provider (must be registered)"
+    )
 
     # Workflow policy
     ai_workflow_timeout: int = Field(300, description="Whole-run bound in seconds")
@@ -81,6 +89,7 @@ class Settings(BaseSettings):
     provider_strategy: Literal["balanced", "quality_first", "speed_first", "cost_optimized"] = (
         "balanced"
     )
+    gemini_api_version: str = "v1beta"
     gemini_concept_model: str | None = None
     gemini_content_model: str | None = None
     gemini_timeout_s: float = 90.0
@@ -93,6 +102,18 @@ class Settings(BaseSettings):
     # Simulated providers (`instant`, `sleepy`) for benchmarks and crash tests
     simulated_delays: str | None = Field(None, description="e.g. image=20,frontend=40")
     simulated_call_log: Path | None = None
+
+    @property
+    def api_key_users(self) -> dict[str, str]:
+        """API key → user id; empty in local single-user mode."""
+        if not self.api_keys:
+            return {}
+        users = {}
+        for item in self.api_keys.get_secret_value().split(","):
+            key, sep, user = item.partition(":")
+            if sep and key.strip() and user.strip():
+                users[key.strip()] = user.strip()
+        return users
 
     @property
     def blob_dir(self) -> Path:

@@ -31,6 +31,7 @@ def build_client(settings: Settings) -> genai.Client | None:
         return None
     options = types.HttpOptions(
         base_url=settings.gemini_base_url,
+        api_version=settings.gemini_api_version,
         timeout=int(settings.gemini_timeout_s * 1000),
         retry_options=types.HttpRetryOptions(attempts=1),
     )

@@ -1,0 +1,1 @@
+"""Local HTTP servers that speak the model providers' wire protocols, for tests."""
