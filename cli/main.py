@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from cli.postcards import create, list_postcards, status
+
 app = typer.Typer(help="Postcard Studio command line.", no_args_is_help=True)
+app.command(name="create")(create)
+app.command(name="status")(status)
+app.command(name="list")(list_postcards)
 
 
 def _register() -> None:

@@ -1,0 +1,86 @@
+"""`postcards create | status | list`: the API from a terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cli.client import ApiError, PostcardClient
+from cli.render import list_table, print_result, status_view
+from cli.watch import WaitTimeout, wait_for
+from core.settings import get_settings
+
+console = Console()
+errors = Console(stderr=True)
+
+ApiOption = Annotated[
+    str | None,
+    typer.Option("--api", help="API base URL [default: http://127.0.0.1:$API_PORT]"),
+]
+
+
+def _client(api: str | None) -> PostcardClient:
+    return PostcardClient(api or f"http://127.0.0.1:{get_settings().api_port}")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=code)
+
+
+def create(
+    prompt: Annotated[str, typer.Argument(help="The wish, e.g. 'a calm thank-you card'")],
+    style: Annotated[str | None, typer.Option(help="Visual style, e.g. watercolor")] = None,
+    theme: Annotated[str | None, typer.Option(help="Occasion, e.g. birthday")] = None,
+    language: Annotated[str | None, typer.Option(help="Language of the copy, e.g. zh")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Show progress until it is done")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait with --wait")] = 300.0,
+    api: ApiOption = None,
+) -> None:
+    """Ask for a postcard; with --wait, follow its four steps and print where it is."""
+    with _client(api) as client:
+        try:
+            created = client.create(prompt, style=style, theme=theme, language=language)
+            task_id = created["task_id"]
+            console.print(f"task [bold]{task_id}[/] {created.get('status', 'PENDING')}")
+            if not wait:
+                console.print(f"  status   {created.get('status_url', '')}", highlight=False)
+                console.print(f"  preview  {created.get('preview_url', '')}", highlight=False)
+                return
+            final = wait_for(client, task_id, console, timeout_s=timeout)
+        except ApiError as exc:
+            raise _fail(str(exc)) from exc
+        except WaitTimeout as exc:
+            raise _fail(str(exc), code=2) from exc
+    print_result(console, final, get_settings().blob_dir.resolve())
+    if final.get("status") != "COMPLETED":
+        raise typer.Exit(code=1)
+
+
+def status(
+    task_id: Annotated[str, typer.Argument(help="The task id `create` printed")],
+    api: ApiOption = None,
+) -> None:
+    """Show where a postcard stands, step by step."""
+    with _client(api) as client:
+        try:
+            answer = client.status(task_id)
+        except ApiError as exc:
+            raise _fail(str(exc)) from exc
+    console.print(status_view(answer))
+
+
+def list_postcards(
+    page: Annotated[int, typer.Option(min=1, help="Page number")] = 1,
+    page_size: Annotated[int, typer.Option(min=1, max=100, help="Postcards per page")] = 20,
+    api: ApiOption = None,
+) -> None:
+    """List postcards, newest first."""
+    with _client(api) as client:
+        try:
+            answer = client.list(page=page, page_size=page_size)
+        except ApiError as exc:
+            raise _fail(str(exc)) from exc
+    console.print(list_table(answer))
