@@ -12,14 +12,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.db import Postcard, utcnow
+from core.db import Postcard, as_utc, utcnow
 from core.models import (
     STEPS,
     PostcardError,
     PostcardRequest,
     PostcardStatus,
     StepProgress,
-    StepState,
 )
 
 _FINAL = {PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value}
@@ -152,6 +151,18 @@ class PostcardRepository:
             session.commit()
             return True
 
+    def pending_before(self, cutoff: datetime, limit: int) -> list[PostcardRequest]:
+        """PENDING tasks recorded before `cutoff`, oldest first, as requests."""
+        with self._session() as session:
+            rows = session.exec(
+                select(Postcard)
+                .where(Postcard.status == PostcardStatus.PENDING.value)
+                .where(Postcard.created_at < cutoff)
+                .order_by(col(Postcard.created_at))
+                .limit(limit)
+            ).all()
+        return [to_request(row) for row in rows]
+
     def get(self, task_id: str) -> Postcard | None:
         """One postcard by task id."""
         with self._session() as session:
@@ -186,21 +197,15 @@ class PostcardRepository:
             return {status: int(n) for status, n in rows}
 
 
-def step_progress(
-    *,
-    state: StepState,
-    attempt: int,
-    provider: str | None,
-    started_at: datetime | None,
-    finished_at: datetime | None = None,
-    **extra: Any,
-) -> StepProgress:
-    """A StepProgress built from keyword facts."""
-    return StepProgress(
-        status=state,
-        attempts=attempt,
-        provider=provider,
-        started_at=started_at,
-        finished_at=finished_at,
-        **extra,
+def to_request(row: Postcard) -> PostcardRequest:
+    """The request a row was recorded from."""
+    return PostcardRequest(
+        task_id=row.task_id,
+        user_input=row.user_input,
+        style=row.style,
+        theme=row.theme,
+        language=row.language,
+        user_id=row.user_id,
+        created_at=as_utc(row.created_at) or utcnow(),
+        metadata={str(k): str(v) for k, v in (row.extra or {}).items()},
     )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import redis.asyncio as aioredis
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -27,4 +32,18 @@ async def temporal_client(settings: Settings) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+    )
+
+
+def redis_client(settings: Settings) -> aioredis.Redis:
+    """An asyncio Redis client that retries briefly and checks idle connections."""
+    password = settings.redis_password.get_secret_value() if settings.redis_password else None
+    return aioredis.Redis.from_url(
+        settings.redis_url,
+        password=password,
+        socket_connect_timeout=3,
+        socket_timeout=settings.stream_block_ms / 1000 + 5,
+        health_check_interval=15,
+        retry=Retry(ExponentialBackoff(cap=2, base=0.1), retries=3),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )

@@ -14,7 +14,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from core.models import PostcardRequest, PostcardResult, WorkflowOptions
+from core.models import PostcardRequest, WorkflowOptions
 from core.settings import Settings
 from workflows.postcard import PostcardWorkflow
 
@@ -26,6 +26,7 @@ def with_policy(request: PostcardRequest, settings: Settings) -> PostcardRequest
     options = WorkflowOptions.from_retry_count(
         settings.ai_workflow_timeout, settings.ai_workflow_retry_count
     )
+    options.search_attributes = settings.temporal_search_attributes
     return request.model_copy(update={"options": options})
 
 
@@ -40,13 +41,14 @@ async def start_postcard_workflow(
             request,
             id=request.task_id,
             task_queue=settings.temporal_task_queue,
-            result_type=PostcardResult,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             execution_timeout=timedelta(seconds=settings.ai_workflow_timeout + 120),
             memo={"prompt": request.user_input[:500], "user_id": request.user_id},
             search_attributes=TypedSearchAttributes(
                 [SearchAttributePair(STEP_ATTRIBUTE, "queued")]
+                if request.options.search_attributes
+                else []
             ),
             static_summary=request.user_input[:120],
         )

@@ -47,10 +47,13 @@ def make_request(prompt: str = "做一张温馨可爱的生日明信片", **fiel
 
 @asynccontextmanager
 async def running_worker(
-    client: Client, settings: Settings, providers: ProviderFactory | None = None
+    client: Client,
+    settings: Settings,
+    providers: ProviderFactory | None = None,
+    task_queue: str | None = None,
 ) -> AsyncIterator[tuple[Worker, str]]:
-    """An in-process worker on a fresh task queue."""
-    queue = f"postcards-test-{uuid.uuid4().hex[:8]}"
+    """An in-process worker, on a fresh task queue unless one is given."""
+    queue = task_queue or f"postcards-test-{uuid.uuid4().hex[:8]}"
     worker = build_worker(client, settings, providers, task_queue=queue)
     async with worker:
         yield worker, queue

@@ -1,0 +1,58 @@
+"""Dependencies: the services, the caller's identity, and the caller's own postcard."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+
+from api.services import Services
+from core.db import Postcard
+
+LOCAL_USER = "local"
+
+
+def get_services(request: Request) -> Services:
+    """The app's services."""
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def current_user(
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> str:
+    """The user behind the API key; everyone is `local` when no keys are configured."""
+    users = services.settings.api_key_users
+    if not users:
+        return LOCAL_USER
+    presented = x_api_key
+    if authorization and authorization.lower().startswith("bearer "):
+        presented = authorization[7:].strip()
+    for key, user in users.items():
+        if presented and secrets.compare_digest(presented.encode(), key.encode()):
+            return user
+    raise HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        "a valid API key is required (Authorization: Bearer <key> or X-API-Key)",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+UserDep = Annotated[str, Depends(current_user)]
+
+
+def owned_postcard(task_id: str, services: ServicesDep, user: UserDep) -> Postcard:
+    """The caller's postcard; 404 alike for unknown and for someone else's."""
+    row = services.repository.get(task_id) if len(task_id) <= 64 else None
+    if row is None or (services.settings.api_key_users and row.user_id != user):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no postcard with task id {task_id!r}")
+    return row
+
+
+PostcardDep = Annotated[Postcard, Depends(owned_postcard)]

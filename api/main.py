@@ -1,0 +1,63 @@
+"""The FastAPI app: `uvicorn api.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.routes import health, postcards, preview
+from api.services import Services
+from core.logs import configure_logging
+from core.migrate import migrate
+from core.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """An app bound to the given settings (the environment's by default)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(settings.effective_database_url)
+        app.state.services = Services.build(settings)
+        try:
+            yield
+        finally:
+            await app.state.services.close()
+
+    app = FastAPI(
+        title="Postcard Studio",
+        version="0.1.0",
+        description="Type a wish, get an interactive postcard. Runs as a durable Temporal "
+        "workflow: concept → copy → illustration → page.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        reasons = [
+            {"field": ".".join(str(p) for p in err["loc"][1:]) or "body", "reason": err["msg"]}
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{r['field']}: {r['reason']}" for r in reasons)
+        return JSONResponse(
+            {"detail": f"invalid request: {summary}", "errors": reasons}, status_code=422
+        )
+
+    app.include_router(postcards.router)
+    app.include_router(preview.router)
+    app.include_router(health.router)
+    return app
+
+
+def _app_from_env() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
+
+
+app = _app_from_env()

@@ -1,0 +1,95 @@
+"""Create a postcard, read its status, list the caller's postcards."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
+from temporalio.service import RPCError
+
+from api.deps import PostcardDep, ServicesDep, UserDep
+from api.presenters import status_body, summary
+from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
+from core.db import utcnow
+from core.models import PostcardRequest, PostcardStatus, Progress
+from engine.text import detect_language
+from ingest.producer import IngestUnavailable, enqueue
+
+router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
+
+
+@router.post(
+    "/create",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Created,
+    responses={503: {"description": "Redis or the database is unavailable; retry later"}},
+)
+async def create_postcard(body: CreatePostcard, services: ServicesDep, user: UserDep):  # type: ignore[no-untyped-def]
+    """Accept a wish; the postcard is made in the background."""
+    settings = services.settings
+    request = PostcardRequest(
+        task_id=uuid.uuid4().hex,
+        user_input=body.prompt,
+        style=body.style,
+        theme=body.theme,
+        language=detect_language(body.prompt, body.language),
+        user_id=user,
+        created_at=utcnow(),
+    )
+    try:
+        await enqueue(request, services.repository, services.redis, settings)
+    except IngestUnavailable as exc:
+        return JSONResponse(
+            {"detail": exc.reason},
+            status_code=exc.status_code,
+            headers={"Retry-After": str(exc.retry_after_s)},
+        )
+    base = settings.effective_public_base_url
+    return Created(
+        task_id=request.task_id,
+        status_url=f"{base}/api/v1/postcards/status/{request.task_id}",
+        preview_url=f"{base}/preview/{request.task_id}",
+    )
+
+
+async def live_progress(services: ServicesDep, task_id: str) -> Progress | None:
+    """The running workflow's own view of its steps, or None when it can't be asked."""
+    client = await services.temporal()
+    if client is None:
+        return None
+    try:
+        return await client.get_workflow_handle(task_id).query(
+            "progress", result_type=Progress, rpc_timeout=timedelta(seconds=2)
+        )
+    except (RPCError, TimeoutError):
+        return None
+
+
+@router.get("/status/{task_id}", response_model=PostcardStatusOut)
+async def postcard_status(row: PostcardDep, services: ServicesDep) -> PostcardStatusOut:
+    """Status, per-step progress, and the result or the reason it failed."""
+    live = None
+    if row.status == PostcardStatus.PROCESSING.value:
+        live = await live_progress(services, row.task_id)
+    return status_body(row, live, services.settings)
+
+
+@router.get("", response_model=PostcardPage)
+def list_postcards(
+    services: ServicesDep,
+    user: UserDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    status_filter: Annotated[PostcardStatus | None, Query(alias="status")] = None,
+) -> PostcardPage:
+    """The caller's postcards, newest first."""
+    owner = user if services.settings.api_key_users else None
+    rows, total = services.repository.list_for_user(
+        owner, (page - 1) * page_size, page_size, status_filter.value if status_filter else None
+    )
+    return PostcardPage(
+        items=[summary(r) for r in rows], total=total, page=page, page_size=page_size
+    )

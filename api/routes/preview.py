@@ -1,0 +1,84 @@
+"""Serve generated pages as untrusted content, and the stored images and downloads."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import FileResponse, HTMLResponse
+
+from api.deps import ServicesDep, UserDep, owned_postcard
+from core.settings import Settings
+
+router = APIRouter(tags=["preview"])
+BLOB_KEY = re.compile(r"^(images|pages)/([0-9A-Za-z_-]{1,64})\.(png|jpg|html)$")
+CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "html": "text/html; charset=utf-8"}
+
+
+def preview_policy(settings: Settings) -> str:
+    """A CSP that sandboxes the page into an opaque origin and lets it load only its image."""
+    parts = urlsplit(settings.effective_public_base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return "; ".join(
+        [
+            "sandbox allow-scripts",
+            "default-src 'none'",
+            "script-src 'unsafe-inline'",
+            "style-src 'unsafe-inline'",
+            f"img-src {origin} data: blob:",
+            "font-src data:",
+            "media-src data: blob:",
+            "connect-src 'none'",
+            "form-action 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
+def untrusted_headers(settings: Settings) -> dict[str, str]:
+    """Headers for any generated HTML."""
+    return {
+        "Content-Security-Policy": preview_policy(settings),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    }
+
+
+@router.get("/preview/{task_id}", response_class=HTMLResponse)
+def preview(task_id: str, services: ServicesDep, user: UserDep) -> HTMLResponse:
+    """The generated page, sandboxed: it cannot reach this origin, its cookies or the API."""
+    row = owned_postcard(task_id, services, user)
+    if not row.frontend_code:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"postcard {task_id!r} has no page yet (status {row.status})"
+        )
+    return HTMLResponse(row.frontend_code, headers=untrusted_headers(services.settings))
+
+
+@router.get("/files/{key:path}")
+def blob(key: str, services: ServicesDep, user: UserDep, download: bool = False) -> FileResponse:
+    """A stored image or page; pages always download, never render on this origin."""
+    match = BLOB_KEY.match(key)
+    if not match:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}")
+    kind, task_id, ext = match.groups()
+    owned_postcard(task_id, services, user)
+    store = services.store
+    if not store.exists(key):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}")
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
+    if kind == "pages":
+        headers |= untrusted_headers(services.settings)
+        download = True
+    filename = f"postcard-{task_id}.{ext}" if download else None
+    return FileResponse(
+        store.path(key),
+        media_type=CONTENT_TYPES[ext],
+        headers=headers,
+        filename=filename,
+        content_disposition_type="attachment" if download else "inline",
+    )

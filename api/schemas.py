@@ -1,0 +1,108 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from core.models import PostcardError, PostcardStatus, StepProgress
+
+
+class CreatePostcard(BaseModel):
+    """What a person asks for."""
+
+    prompt: str = Field(
+        description="The wish, 1–2000 characters after trimming",
+        examples=["做一张温馨可爱的生日明信片"],
+    )
+    style: str | None = Field(default=None, max_length=64, examples=["watercolor"])
+    theme: str | None = Field(default=None, max_length=64, examples=["birthday"])
+    language: str | None = Field(default=None, max_length=16, examples=["zh"])
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_bounds(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("prompt must not be empty")
+        if len(value) > 2000:
+            raise ValueError(f"prompt is {len(value)} characters; the limit is 2000")
+        return value
+
+    @field_validator("style", "theme", "language")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class Created(BaseModel):
+    """The answer to a create: poll `status_url`."""
+
+    task_id: str
+    status: PostcardStatus = PostcardStatus.PENDING
+    status_url: str
+    preview_url: str
+
+
+class PostcardData(BaseModel):
+    """A finished postcard."""
+
+    concept: dict[str, Any] | None
+    content: dict[str, Any] | None
+    image_url: str | None
+    preview_url: str | None
+    html_url: str | None
+
+
+class PostcardStatusOut(BaseModel):
+    """Where a postcard stands (the original client reads `status`, `data`, `error`)."""
+
+    task_id: str
+    status: PostcardStatus
+    current_step: str | None
+    steps: dict[str, StepProgress]
+    data: PostcardData | None = None
+    error: PostcardError | None = None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+    retry_count: int = 0
+    temporal_url: str
+
+
+class PostcardSummary(BaseModel):
+    """One line of the gallery."""
+
+    task_id: str
+    status: PostcardStatus
+    prompt: str
+    title: str | None
+    image_url: str | None
+    preview_url: str | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class PostcardPage(BaseModel):
+    """A page of postcards, newest first."""
+
+    items: list[PostcardSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class DependencyHealth(BaseModel):
+    """One dependency's readiness."""
+
+    ok: bool
+    detail: str
+
+
+class Readiness(BaseModel):
+    """Readiness of each dependency, by name."""
+
+    ready: bool
+    checks: dict[str, DependencyHealth]

@@ -1,0 +1,268 @@
+"""The starter: reads `postcard_tasks` with a consumer group and starts one workflow per task."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.db import utcnow
+from core.models import PostcardError, PostcardRequest
+from core.repository import PostcardRepository
+from core.settings import Settings
+from ingest.launch import start_postcard_workflow
+from ingest.messages import InvalidEntry, decode, task_id_of
+
+log = logging.getLogger("postcards.starter")
+Entry = tuple[bytes, dict[bytes, bytes]]
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+TRANSIENT_RPC = {
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.UNKNOWN,
+    RPCStatusCode.INTERNAL,
+    RPCStatusCode.ABORTED,
+}
+
+
+class Starter:
+    """One consumer of the group. XACK only after Temporal accepted the start."""
+
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        client: Client,
+        repository: PostcardRepository,
+        settings: Settings,
+        consumer: str,
+    ) -> None:
+        self.redis = redis
+        self.client = client
+        self.repo = repository
+        self.settings = settings
+        self.consumer = consumer
+        self.started = 0
+        self.dead_lettered = 0
+
+    async def ensure_group(self) -> None:
+        """Create the consumer group (and the stream) once; an existing group is fine."""
+        try:
+            await self.redis.xgroup_create(
+                self.settings.stream_name, self.settings.consumer_group, id="0", mkstream=True
+            )
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until `stop` is set; Redis or Temporal outages are waited out with backoff."""
+        backoff = 0.5
+        next_claim = 0.0
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            try:
+                await self.ensure_group()
+                if loop.time() >= next_claim:
+                    await self.temporal_healthy()
+                    await self.reclaim()
+                    await self.sweep_orphans()
+                    next_claim = loop.time() + self.settings.stream_claim_interval_s
+                await self.read_once()
+                backoff = 0.5
+            except REDIS_DOWN as exc:
+                log.warning(
+                    "redis unavailable, retrying", extra={"error": str(exc), "retry_in_s": backoff}
+                )
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 10.0)
+            except (TemporalUnavailable, OperationalError) as exc:
+                log.warning(
+                    "temporal or database unavailable, retrying",
+                    extra={"error": str(exc)[:300], "retry_in_s": backoff},
+                )
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def temporal_healthy(self) -> None:
+        """Raise TemporalUnavailable unless Temporal answers, so outages don't count deliveries."""
+        try:
+            await self.client.service_client.check_health(timeout=timedelta(seconds=5))
+        except RPCError as exc:
+            raise TemporalUnavailable(str(exc)) from exc
+
+    async def sweep_orphans(self) -> int:
+        """Start runs for PENDING rows whose stream entry never came (a crash between record
+        and XADD, or a Redis that lost its data); a start is a no-op when the run exists."""
+        cutoff = utcnow() - timedelta(seconds=self.settings.orphan_after_s)
+        requests = await asyncio.to_thread(self.repo.pending_before, cutoff, 100)
+        for request in requests:
+            if await self._start(request):
+                log.info("orphaned task started", extra={"task_id": request.task_id})
+        return len(requests)
+
+    async def _start(self, request: PostcardRequest) -> bool:
+        try:
+            return await start_postcard_workflow(self.client, request, self.settings)
+        except RPCError as exc:
+            if exc.status in TRANSIENT_RPC:
+                raise TemporalUnavailable(str(exc)) from exc
+            raise TemporalRejected(f"Temporal rejected the start: {exc.message}") from exc
+
+    async def read_once(self) -> int:
+        """One blocking XREADGROUP of new entries; returns how many were handled."""
+        response: Any = await self.redis.xreadgroup(
+            self.settings.consumer_group,
+            self.consumer,
+            {self.settings.stream_name: ">"},
+            count=self.settings.stream_read_count,
+            block=self.settings.stream_block_ms,
+        )
+        entries: list[Entry] = [entry for _, batch in response or [] for entry in batch]
+        await self._handle_all(entries, deliveries={})
+        return len(entries)
+
+    async def reclaim(self) -> int:
+        """XAUTOCLAIM entries idle past the claim time (a dead starter's) and handle them."""
+        cursor: bytes | str = "0-0"
+        handled = 0
+        while True:
+            reply = await self.redis.xautoclaim(
+                self.settings.stream_name,
+                self.settings.consumer_group,
+                self.consumer,
+                min_idle_time=self.settings.stream_claim_idle_ms,
+                start_id=cursor,
+                count=self.settings.stream_read_count,
+            )
+            cursor, entries = reply[0], [e for e in reply[1] if e and e[1] is not None]
+            if entries:
+                deliveries = await self._delivery_counts([entry_id for entry_id, _ in entries])
+                await self._handle_all(entries, deliveries)
+                handled += len(entries)
+            if cursor in (b"0-0", "0-0"):
+                return handled
+
+    async def _delivery_counts(self, ids: list[bytes]) -> dict[bytes, int]:
+        pending = await self.redis.xpending_range(
+            self.settings.stream_name,
+            self.settings.consumer_group,
+            min=ids[0],
+            max=ids[-1],
+            count=len(ids) + 100,
+        )
+        wanted = set(ids)
+        counts = {}
+        for item in pending:
+            entry_id = item["message_id"]
+            key = entry_id if isinstance(entry_id, bytes) else str(entry_id).encode()
+            if key in wanted:
+                counts[key] = int(item["times_delivered"])
+        return counts
+
+    async def _handle_all(self, entries: list[Entry], deliveries: dict[bytes, int]) -> None:
+        for entry_id, fields in entries:
+            await self.handle(entry_id, fields, deliveries.get(entry_id, 1))
+
+    async def handle(self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int) -> None:
+        """Start the workflow for one entry, or dead-letter it with its reason."""
+        try:
+            request = decode(fields)
+        except InvalidEntry as exc:
+            await self.dead_letter(entry_id, fields, f"invalid entry: {exc}", "InvalidStreamEntry")
+            return
+        if deliveries > self.settings.stream_max_deliveries:
+            reason = f"not started after {deliveries - 1} deliveries"
+            await self.dead_letter(entry_id, fields, reason, "DeliveryExhausted")
+            return
+        await asyncio.to_thread(self.repo.create_pending, request)
+        try:
+            created = await self._start(request)
+        except TemporalRejected as exc:
+            await self.dead_letter(entry_id, fields, str(exc), "WorkflowStartRejected")
+            return
+        await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)
+        self.started += int(created)
+        log.info(
+            "workflow started" if created else "duplicate delivery ignored",
+            extra={
+                "task_id": request.task_id,
+                "workflow_id": request.task_id,
+                "entry_id": entry_id.decode(),
+            },
+        )
+
+    async def dead_letter(
+        self, entry_id: bytes, fields: dict[bytes, bytes], reason: str, kind: str
+    ) -> None:
+        """Move an entry to the dead-letter stream with its reason, fail its task, ack it."""
+        task_id = task_id_of(fields)
+        record = {
+            "original_id": entry_id,
+            "reason": reason,
+            "error_type": kind,
+            "failed_at": utcnow().isoformat(),
+            "task_id": task_id or "",
+            "fields": json.dumps(
+                {
+                    k.decode("utf-8", "replace"): v.decode("utf-8", "replace")[:2000]
+                    for k, v in fields.items()
+                },
+                ensure_ascii=False,
+            ),
+        }
+        await self.redis.xadd(self.settings.dead_letter_stream, record)  # type: ignore[arg-type]
+        if task_id:
+            error = PostcardError(step="ingest", type=kind, message=reason, retryable=False)
+            await asyncio.to_thread(self.repo.mark_failed, task_id, error)
+        await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)
+        self.dead_lettered += 1
+        log.warning(
+            "entry dead-lettered",
+            extra={"task_id": task_id, "reason": reason, "entry_id": entry_id.decode()},
+        )
+
+
+class TemporalUnavailable(Exception):
+    """Temporal could not be reached; the entry stays pending and is retried."""
+
+
+class TemporalRejected(Exception):
+    """Temporal answered and refused the start; retrying the same entry cannot help."""
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+
+
+async def connect_with_backoff(
+    connect: Callable[[], Awaitable[Client]], stop: asyncio.Event, what: str
+) -> Client | None:
+    """Keep trying to connect until it works or `stop` is set."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            return await connect()
+        except (RuntimeError, RPCError, OSError) as exc:
+            log.warning(
+                f"{what} unavailable at start, retrying",
+                extra={"error": str(exc), "retry_in_s": delay},
+            )
+            await _sleep_or_stop(stop, delay)
+            delay = min(delay * 2, 10.0)
+    return None
