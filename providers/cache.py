@@ -7,6 +7,7 @@ with the illustration URL replaced by a placeholder, so a cached page fits any n
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -24,6 +25,8 @@ from providers.prompts import IMAGE_URL_TOKEN, PROMPT_VERSION, request_language
 
 log = logging.getLogger("postcards.providers")
 KEY_PREFIX = "postcards:cache"
+# A cache that answers slowly is worse than none: give up on it quickly and call the provider.
+CACHE_OP_TIMEOUT_S = 1.0
 
 
 def normalise(text: str) -> str:
@@ -72,8 +75,8 @@ class CachedProvider:
 
     async def _get(self, key: str) -> dict[str, Any] | None:
         try:
-            raw = await self._redis.get(key)
-        except (RedisError, OSError) as exc:
+            raw = await asyncio.wait_for(self._redis.get(key), CACHE_OP_TIMEOUT_S)
+        except (RedisError, OSError, TimeoutError) as exc:
             log.warning("cache unavailable; calling the provider", extra={"error": str(exc)})
             return None
         try:
@@ -84,8 +87,9 @@ class CachedProvider:
     async def _set(self, key: str, value: Any, usage: Usage) -> None:
         record = {"value": value, "model": usage.model}
         try:
-            await self._redis.set(key, json.dumps(record, ensure_ascii=False), ex=self._ttl_s)
-        except (RedisError, OSError) as exc:
+            data = json.dumps(record, ensure_ascii=False)
+            await asyncio.wait_for(self._redis.set(key, data, ex=self._ttl_s), CACHE_OP_TIMEOUT_S)
+        except (RedisError, OSError, TimeoutError) as exc:
             log.warning("cache write failed", extra={"error": str(exc)})
 
     async def _through(

@@ -35,14 +35,28 @@ def claude(server: FakeServer) -> ClaudeCodeProvider:
 
 def card() -> tuple[Concept, Content]:
     """A concept and copy as the text steps would hand them over."""
-    concept = Concept.model_validate({
-        "theme": "a warm birthday wish", "occasion": "birthday", "emotion": "joy",
-        "tone": "warm", "copy_direction": "heartfelt", "audience": "a friend",
-        "visual_style": {"palette": ["#FDE2E4", "#6D597A"], "composition": "sky above",
-                         "art_style": "watercolour", "motifs": ["balloons"]},
-    })
-    content = Content(title="Happy Birthday, Anna", subtitle="from Leo",
-                      body="May your year be full of light & laughter.", signature="Leo")
+    concept = Concept.model_validate(
+        {
+            "theme": "a warm birthday wish",
+            "occasion": "birthday",
+            "emotion": "joy",
+            "tone": "warm",
+            "copy_direction": "heartfelt",
+            "audience": "a friend",
+            "visual_style": {
+                "palette": ["#FDE2E4", "#6D597A"],
+                "composition": "sky above",
+                "art_style": "watercolour",
+                "motifs": ["balloons"],
+            },
+        }
+    )
+    content = Content(
+        title="Happy Birthday, Anna",
+        subtitle="from Leo",
+        body="May your year be full of light & laughter.",
+        signature="Leo",
+    )
     return concept, content
 
 
@@ -73,8 +87,14 @@ async def test_page_succeeds_and_passes_the_validator(
 async def test_429_with_retry_after_is_retryable(
     server: FakeServer, claude: ClaudeCodeProvider
 ) -> None:
-    server.script(a.error(429, "rate_limit_error", "Number of requests has exceeded your limit",
-                          {"retry-after": "13"}))
+    server.script(
+        a.error(
+            429,
+            "rate_limit_error",
+            "Number of requests has exceeded your limit",
+            {"retry-after": "13"},
+        )
+    )
     with pytest.raises(RetryableProviderError) as caught:
         await claude.page(make_request(), *card(), IMAGE_URL)
     assert caught.value.type == "RateLimited" and caught.value.retry_after_s == 13
@@ -98,8 +118,7 @@ async def test_server_errors_are_retryable(
         (a.error(403, "permission_error", "no access"), "PermissionDenied"),
         (a.error(404, "not_found_error", "model: claude-0"), "ModelNotFound"),
         (a.error(400, "invalid_request_error", "messages: field required"), "BadRequest"),
-        (a.error(400, "invalid_request_error", "Your credit balance is too low"),
-         "QuotaExhausted"),
+        (a.error(400, "invalid_request_error", "Your credit balance is too low"), "QuotaExhausted"),
         (a.error(402, "billing_error", "billing"), "QuotaExhausted"),
     ],
 )

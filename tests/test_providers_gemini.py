@@ -72,8 +72,9 @@ async def test_explicit_model_setting_reaches_the_request_path(server: FakeServe
 async def test_429_with_retry_after_is_retryable_with_the_delay(
     server: FakeServer, text: GeminiTextProvider
 ) -> None:
-    server.script(g.error(429, "RESOURCE_EXHAUSTED", "Too many requests",
-                          headers={"Retry-After": "7"}))
+    server.script(
+        g.error(429, "RESOURCE_EXHAUSTED", "Too many requests", headers={"Retry-After": "7"})
+    )
     with pytest.raises(RetryableProviderError) as caught:
         await text.concept(make_request())
     assert caught.value.type == "RateLimited"
@@ -84,8 +85,14 @@ async def test_429_with_retry_after_is_retryable_with_the_delay(
 async def test_429_without_header_uses_retry_info(
     server: FakeServer, text: GeminiTextProvider
 ) -> None:
-    server.script(g.error(429, "RESOURCE_EXHAUSTED", "slow down", [
-        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12s"}]))
+    server.script(
+        g.error(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "slow down",
+            [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12s"}],
+        )
+    )
     with pytest.raises(RetryableProviderError) as caught:
         await text.concept(make_request())
     assert caught.value.retry_after_s == 12
@@ -104,13 +111,28 @@ async def test_500_is_retryable_and_not_retried_by_the_sdk(
 @pytest.mark.parametrize(
     ("reply", "kind"),
     [
-        (g.error(401, "UNAUTHENTICATED", "Request had invalid credentials."),
-         "AuthenticationError"),
-        (g.error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
-            {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}]),
-         "AuthenticationError"),
-        (g.error(403, "PERMISSION_DENIED", "The caller does not have permission"),
-         "PermissionDenied"),
+        (
+            g.error(401, "UNAUTHENTICATED", "Request had invalid credentials."),
+            "AuthenticationError",
+        ),
+        (
+            g.error(
+                400,
+                "INVALID_ARGUMENT",
+                "API key not valid. Please pass a valid API key.",
+                [
+                    {
+                        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                        "reason": "API_KEY_INVALID",
+                    }
+                ],
+            ),
+            "AuthenticationError",
+        ),
+        (
+            g.error(403, "PERMISSION_DENIED", "The caller does not have permission"),
+            "PermissionDenied",
+        ),
         (g.error(404, "NOT_FOUND", "models/gemini-0 is not found"), "ModelNotFound"),
         (g.error(400, "INVALID_ARGUMENT", "Invalid JSON payload"), "BadRequest"),
         (g.daily_quota_exhausted(), "QuotaExhausted"),
@@ -126,8 +148,15 @@ async def test_client_errors_are_non_retryable_with_their_type(
     assert not caught.value.retryable
 
 
-@pytest.mark.parametrize("reply", [g.blocked_prompt("SAFETY"), g.blocked_prompt("JAILBREAK"),
-                                   g.finished("SAFETY"), g.finished("PROHIBITED_CONTENT")])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        g.blocked_prompt("SAFETY"),
+        g.blocked_prompt("JAILBREAK"),
+        g.finished("SAFETY"),
+        g.finished("PROHIBITED_CONTENT"),
+    ],
+)
 async def test_safety_blocks_are_non_retryable(
     server: FakeServer, text: GeminiTextProvider, reply: Reply
 ) -> None:
@@ -155,8 +184,9 @@ async def test_malformed_json_is_repaired_once_with_the_validation_error(
 async def test_schema_violation_names_the_field_in_the_repair(
     server: FakeServer, text: GeminiTextProvider
 ) -> None:
-    bad = g.concept_json("") | {"visual_style": {"palette": ["red"], "composition": "c",
-                                                 "art_style": "a"}}
+    bad = g.concept_json("") | {
+        "visual_style": {"palette": ["red"], "composition": "c", "art_style": "a"}
+    }
     server.script(Reply(body=g.text_response(json.dumps(bad), "m", 50)))
     await text.concept(make_request())
     repair = server.requests[1].json["contents"][2]["parts"][0]["text"]

@@ -94,9 +94,12 @@ def page_for(prompt: str) -> str:
     e = html.escape
     zh = content.get("language", "en").startswith("zh")
     return PAGE.format(
-        lang=e(content.get("language", "en")), title=e(content.get("title", "")),
-        subtitle=e(content.get("subtitle", "")), body=e(content.get("body", "")),
-        signature=e(content.get("signature", "")), image=TOKEN,
+        lang=e(content.get("language", "en")),
+        title=e(content.get("title", "")),
+        subtitle=e(content.get("subtitle", "")),
+        body=e(content.get("body", "")),
+        signature=e(content.get("signature", "")),
+        image=TOKEN,
         hint="轻触翻开" if zh else "Tap to open",
     )
 
@@ -123,26 +126,37 @@ def message(text: str, model: str, input_tokens: int, stop_reason: str = "end_tu
         "content": [{"type": "text", "text": text}] if text else [],
         "stop_reason": stop_reason,
         "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens, "output_tokens": estimate_tokens(text),
-                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+        "usage": {
+            "input_tokens": input_tokens,
+            "output_tokens": estimate_tokens(text),
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+        },
     }
 
 
 def reply_with(text: str, stop_reason: str = "end_turn") -> Any:
     """A responder that answers `text` with usage computed from the request."""
+
     def respond(recorded: Recorded) -> Reply:
         body = recorded.json
         tokens = estimate_tokens(prompt_text(body))
         return Reply(body=message(text, body.get("model", ""), tokens, stop_reason))
+
     return respond
 
 
 def error(status: int, error_type: str, text: str, headers: dict[str, str] | None = None) -> Reply:
     """An error in the Anthropic shape: {"type": "error", "error": {type, message}}."""
-    return Reply(status=status, headers=headers or {}, body={
-        "type": "error", "error": {"type": error_type, "message": text},
-        "request_id": "req_fake",
-    })
+    return Reply(
+        status=status,
+        headers=headers or {},
+        body={
+            "type": "error",
+            "error": {"type": error_type, "message": text},
+            "request_id": "req_fake",
+        },
+    )
 
 
 def default_responder(recorded: Recorded) -> Reply:

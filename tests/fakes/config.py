@@ -18,11 +18,17 @@ def provider_settings(
     """Settings with real providers on the given fake servers and no `.env`."""
     fields: dict[str, Any] = {"_env_file": None, "log_format": "console"}
     if gemini is not None:
-        fields |= {"gemini_api_key": GEMINI_KEY, "gemini_base_url": gemini.url,
-                   "gemini_timeout_s": 10}
+        fields |= {
+            "gemini_api_key": GEMINI_KEY,
+            "gemini_base_url": gemini.url,
+            "gemini_timeout_s": 10,
+        }
     if anthropic is not None:
-        fields |= {"anthropic_api_key": ANTHROPIC_KEY, "anthropic_base_url": anthropic.url,
-                   "anthropic_timeout_s": 10}
+        fields |= {
+            "anthropic_api_key": ANTHROPIC_KEY,
+            "anthropic_base_url": anthropic.url,
+            "anthropic_timeout_s": 10,
+        }
     return Settings(**(fields | overrides))
 
 

@@ -57,11 +57,13 @@ def usage(prompt_tokens: int, output_tokens: int, modality: str = "TEXT") -> dic
 def text_response(text: str, model: str, prompt_tokens: int, finish: str = "STOP") -> dict:
     """A `GenerateContentResponse` with one text candidate."""
     return {
-        "candidates": [{
-            "content": {"role": "model", "parts": [{"text": text}]},
-            "finishReason": finish,
-            "index": 0,
-        }],
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [{"text": text}]},
+                "finishReason": finish,
+                "index": 0,
+            }
+        ],
         "usageMetadata": usage(prompt_tokens, estimate_tokens(text)),
         "modelVersion": model,
         "responseId": "fake-response",
@@ -72,12 +74,16 @@ def image_response(model: str, prompt_tokens: int, data: bytes | None = None) ->
     """A `GenerateContentResponse` whose candidate carries the image as inlineData."""
     encoded = base64.b64encode(data or png_bytes()).decode()
     return {
-        "candidates": [{
-            "content": {"role": "model",
-                        "parts": [{"inlineData": {"mimeType": "image/png", "data": encoded}}]},
-            "finishReason": "STOP",
-            "index": 0,
-        }],
+        "candidates": [
+            {
+                "content": {
+                    "role": "model",
+                    "parts": [{"inlineData": {"mimeType": "image/png", "data": encoded}}],
+                },
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ],
         "usageMetadata": usage(prompt_tokens, IMAGE_TOKENS, "IMAGE"),
         "modelVersion": model,
     }
@@ -85,25 +91,41 @@ def image_response(model: str, prompt_tokens: int, data: bytes | None = None) ->
 
 def blocked_prompt(reason: str = "SAFETY") -> Reply:
     """The prompt itself was blocked: promptFeedback.blockReason and no candidates."""
-    return Reply(body={
-        "promptFeedback": {"blockReason": reason, "safetyRatings": [
-            {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH",
-             "blocked": True}]},
-        "usageMetadata": {"promptTokenCount": 120, "totalTokenCount": 120},
-        "modelVersion": "fake",
-    })
+    return Reply(
+        body={
+            "promptFeedback": {
+                "blockReason": reason,
+                "safetyRatings": [
+                    {
+                        "category": "HARM_CATEGORY_DANGEROUS_CONTENT",
+                        "probability": "HIGH",
+                        "blocked": True,
+                    }
+                ],
+            },
+            "usageMetadata": {"promptTokenCount": 120, "totalTokenCount": 120},
+            "modelVersion": "fake",
+        }
+    )
 
 
 def finished(reason: str) -> Reply:
     """A candidate stopped with `reason` (e.g. SAFETY, IMAGE_SAFETY) and no parts."""
-    return Reply(body={
-        "candidates": [{"content": {"role": "model"}, "finishReason": reason, "index": 0}],
-        "usageMetadata": {"promptTokenCount": 120, "totalTokenCount": 120},
-    })
+    return Reply(
+        body={
+            "candidates": [{"content": {"role": "model"}, "finishReason": reason, "index": 0}],
+            "usageMetadata": {"promptTokenCount": 120, "totalTokenCount": 120},
+        }
+    )
 
 
-def error(code: int, status: str, message: str, details: list | None = None,
-          headers: dict[str, str] | None = None) -> Reply:
+def error(
+    code: int,
+    status: str,
+    message: str,
+    details: list | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
     """An error in the Google API shape: {"error": {code, message, status, details}}."""
     body = {"error": {"code": code, "message": message, "status": status}}
     if details:
@@ -113,13 +135,23 @@ def error(code: int, status: str, message: str, details: list | None = None,
 
 def daily_quota_exhausted() -> Reply:
     """429 RESOURCE_EXHAUSTED naming a per-day quota."""
-    return error(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", [
-        {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{
-            "quotaMetric": "generativelanguage.googleapis.com/generate_content_requests",
-            "quotaId": "GenerateRequestsPerDayPerProjectPerModel",
-        }]},
-        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "3600s"},
-    ])
+    return error(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "You exceeded your current quota.",
+        [
+            {
+                "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                "violations": [
+                    {
+                        "quotaMetric": "generativelanguage.googleapis.com/generate_requests",
+                        "quotaId": "GenerateRequestsPerDayPerProjectPerModel",
+                    }
+                ],
+            },
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "3600s"},
+        ],
+    )
 
 
 def concept_json(prompt: str) -> dict[str, Any]:

@@ -106,8 +106,10 @@ class FakeServer:
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 body = reply.body
-                data = body if isinstance(body, bytes) else (
-                    body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                data = (
+                    body
+                    if isinstance(body, bytes)
+                    else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
                 )
                 self.send_response(reply.status)
                 self.send_header("content-type", "application/json")
