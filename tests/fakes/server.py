@@ -29,6 +29,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     raw: bytes
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def json(self) -> Any:
