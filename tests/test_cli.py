@@ -1,0 +1,109 @@
+"""`postcards create --wait | status | list` against a running stack, and its error messages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.devserver import free_port
+from tests.conftest import REPO
+from tests.test_devstack import Stack, detached_stack
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One detached stack for this module."""
+    with detached_stack(tmp_path_factory.mktemp("cli")) as running:
+        yield running
+
+
+def postcards(stack: Stack, *args: str, api: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the `postcards` command line with the stack's settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args, "--api", api or stack.api],
+        cwd=REPO,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def created(stack: Stack) -> tuple[str, str]:
+    """A postcard made with `create --wait`: its task id and what the command printed."""
+    result = postcards(
+        stack, "create", "a calm thank-you card for my team", "--theme", "thanks", "--wait"
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    match = re.search(r"^task (\S+) PENDING", result.stdout, re.MULTILINE)
+    assert match, result.stdout
+    return match.group(1), result.stdout
+
+
+def test_create_wait_prints_the_preview_url_and_the_files(
+    stack: Stack, created: tuple[str, str]
+) -> None:
+    task_id, output = created
+    assert "Postcard ready" in output
+    assert f"{stack.api}/preview/{task_id}" in output
+    blobs = stack.data_dir / "blobs"
+    for path in (blobs / "images" / f"{task_id}.png", blobs / "pages" / f"{task_id}.html"):
+        assert path.is_file()
+        assert str(path) in output
+    for step in ("concept", "content", "image", "frontend"):
+        assert step in output
+
+
+def test_status_shows_each_step_of_the_task(stack: Stack, created: tuple[str, str]) -> None:
+    task_id, _ = created
+    result = postcards(stack, "status", task_id)
+    assert result.returncode == 0, result.stderr
+    assert task_id in result.stdout and "COMPLETED" in result.stdout
+    for step in ("concept", "content", "image", "frontend"):
+        assert re.search(rf"{step}\s.*completed", result.stdout), result.stdout
+
+
+def test_list_shows_the_task(stack: Stack, created: tuple[str, str]) -> None:
+    task_id, _ = created
+    result = postcards(stack, "list", "--page-size", "5")
+    assert result.returncode == 0, result.stderr
+    assert task_id in result.stdout and "COMPLETED" in result.stdout
+
+
+def test_create_without_wait_prints_where_to_look(stack: Stack) -> None:
+    result = postcards(stack, "create", "a postcard from the seaside")
+    assert result.returncode == 0, result.stderr
+    assert "/api/v1/postcards/status/" in result.stdout and "/preview/" in result.stdout
+
+
+def test_an_unreachable_api_exits_non_zero_with_a_clear_message(stack: Stack) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    for args in (("create", "hello", "--wait"), ("status", "x"), ("list",)):
+        result = postcards(stack, *args, api=nowhere)
+        assert result.returncode == 1
+        message = " ".join(result.stderr.split())
+        assert f"cannot reach the Postcard Studio API at {nowhere}" in message
+        assert "Traceback" not in result.stderr
+
+
+def test_api_refusals_show_the_status_and_the_reason(stack: Stack) -> None:
+    missing = postcards(stack, "status", "no-such-task")
+    assert missing.returncode == 1
+    assert "404" in missing.stderr and "Traceback" not in missing.stderr
+    empty = postcards(stack, "create", "   ")
+    assert empty.returncode == 1
+    assert "422" in empty.stderr and "prompt" in empty.stderr
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "postcards"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert all(name in result.stdout for name in ("create", "status", "list"))
