@@ -83,4 +83,4 @@ def list_postcards(
             answer = client.list(page=page, page_size=page_size)
         except ApiError as exc:
             raise _fail(str(exc)) from exc
-    console.print(list_table(answer))
+    console.print(list_table(answer, client.base_url))

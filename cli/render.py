@@ -30,10 +30,17 @@ def styled(status: str | None) -> str:
     return f"[{STATUS_STYLE.get(text, 'white')}]{text}[/]"
 
 
-def _time(value: str | None) -> str:
+def _time(value: str | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     if not value:
         return ""
-    return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromisoformat(value).astimezone().strftime(fmt)
+
+
+def _pairs() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    return grid
 
 
 def step_duration(step: dict[str, Any]) -> str:
@@ -53,7 +60,7 @@ def local_files(blob_dir: Path, task_id: str) -> list[Path]:
 
 def status_view(status: dict[str, Any]) -> Group:
     """The overview, one row per step, then the result or the error."""
-    summary = Table.grid(padding=(0, 2))
+    summary = _pairs()
     summary.add_row("task", status["task_id"])
     summary.add_row("status", styled(status.get("status")))
     summary.add_row("current step", status.get("current_step") or "-")
@@ -72,14 +79,14 @@ def status_view(status: dict[str, Any]) -> Group:
             styled(step.get("status")),
             str(step.get("attempts", 0)),
             step.get("provider") or "",
-            _time(step.get("started_at")),
+            _time(step.get("started_at"), "%H:%M:%S"),
             step_duration(step),
             step.get("error") or "",
         )
     parts: list[Any] = [summary, steps]
     data, error = status.get("data"), status.get("error")
     if data:
-        result = Table.grid(padding=(0, 2))
+        result = _pairs()
         title = (data.get("content") or {}).get("title")
         if title:
             result.add_row("title", title)
@@ -101,23 +108,24 @@ def error_text(error: dict[str, Any]) -> str:
     )
 
 
-def list_table(page: dict[str, Any]) -> Table:
+def list_table(page: dict[str, Any], base_url: str) -> Table:
     """A page of postcards, newest first."""
-    total, number, size = page.get("total", 0), page.get("page", 1), page.get("page_size", 0)
+    total, number = page.get("total", 0), page.get("page", 1)
+    items = page.get("items", [])
     table = Table(
-        caption=f"page {number}, {len(page.get('items', []))} of {total} postcards "
-        f"({size} per page)",
+        caption=f"page {number}: {len(items)} of {total} postcards · "
+        f"preview: {base_url}/preview/<task> · details: postcards status <task>",
         caption_justify="left",
     )
-    for column in ("created", "task", "status", "title / prompt", "preview"):
-        table.add_column(column, overflow="fold")
-    for item in page.get("items", []):
+    for column in ("created", "task", "status"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title / prompt", overflow="fold", min_width=12)
+    for item in items:
         table.add_row(
-            _time(item.get("created_at")),
+            _time(item.get("created_at"), "%m-%d %H:%M"),
             item.get("task_id", ""),
             styled(item.get("status")),
             item.get("title") or item.get("prompt", ""),
-            item.get("preview_url") or "",
         )
     return table
 
