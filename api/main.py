@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.routes import health, postcards, preview
+from api.limits import BodySizeLimit, CreateRateLimit, Rate
+from api.routes import events, health, postcards, preview, studio
 from api.services import Services
 from core.logs import configure_logging
 from core.migrate import migrate
@@ -48,9 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"detail": f"invalid request: {summary}", "errors": reasons}, status_code=422
         )
 
+    app.add_middleware(CreateRateLimit, rate=Rate.parse(settings.create_rate_limit))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(postcards.router)
     app.include_router(preview.router)
     app.include_router(health.router)
+    app.include_router(events.router)
+    app.include_router(studio.router)
+    app.mount("/static", studio.StudioStatic(settings), name="static")
     return app
 
 

