@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     ai_workflow_timeout: int = Field(300, description="Whole-run bound in seconds")
     ai_workflow_retry_count: int = Field(3, description="Attempts per step")
 
+    # Operations: metrics and health endpoints, 0 turns one off (docs/operations.md)
+    metrics_host: str = Field("127.0.0.1", description="0.0.0.0 in containers")
+    starter_metrics_port: int = Field(9101, description="starter /metrics and /healthz")
+    worker_metrics_port: int = Field(9102, description="Temporal SDK metrics of the worker")
+    worker_app_metrics_port: int = Field(9103, description="worker step /metrics and /healthz")
+    health_max_age_s: float = Field(60.0, description="unhealthy when a dependency is silent")
+
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
