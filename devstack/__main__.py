@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,13 @@ from rich.console import Console
 
 from core.logs import configure_logging
 from core.settings import get_settings
-from devstack.control import DetachError, running_state, start_detached, stop_stack
+from devstack.control import (
+    DetachError,
+    leftover_children,
+    running_state,
+    start_detached,
+    stop_stack,
+)
 from devstack.plan import PlanError, build_plan
 from devstack.report import component_alive, print_banner, ps_table
 from devstack.state import load_state, logs_dir
@@ -27,6 +34,17 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _up_detached(data_dir: Path, ready_timeout: float) -> None:
+    running = running_state(data_dir)
+    if running:
+        raise _fail(f"a stack already runs from {data_dir} (pid {running.supervisor_pid})")
+    try:
+        state = start_detached(data_dir, ready_timeout)
+    except DetachError as exc:
+        raise _fail(str(exc)) from exc
+    print_banner(console, state.urls, state.data_dir)
+
+
 @app.command()
 def up(
     detach: Annotated[
@@ -41,21 +59,23 @@ def up(
     configure_logging(settings.log_level, settings.log_format)
     data_dir = settings.data_dir.resolve()
     if detach:
-        running = running_state(data_dir)
-        if running:
-            raise _fail(f"a stack already runs from {data_dir} (pid {running.supervisor_pid})")
-        try:
-            state = start_detached(data_dir, ready_timeout)
-        except DetachError as exc:
-            raise _fail(str(exc)) from exc
-        print_banner(console, state.urls, state.data_dir)
+        _up_detached(data_dir, ready_timeout)
         return
     try:
         lock = acquire_lock(data_dir)
-        plan = build_plan(settings)
-    except (StackLocked, PlanError) as exc:
+    except StackLocked as exc:
         raise _fail(str(exc)) from exc
     with lock:
+        leftovers = leftover_children(data_dir)
+        if leftovers:
+            raise _fail(
+                f"processes of an earlier stack still run ({', '.join(leftovers)}); "
+                "stop them with `scripts/dev.sh down` first"
+            )
+        try:
+            plan = build_plan(settings)
+        except PlanError as exc:
+            raise _fail(str(exc)) from exc
         supervisor = Supervisor(
             settings, plan, ready_timeout, lambda urls: print_banner(console, urls, str(data_dir))
         )

@@ -31,6 +31,18 @@ def running_state(data_dir: Path) -> StackState | None:
     return None
 
 
+def leftover_children(data_dir: Path) -> list[str]:
+    """Children of a stack whose supervisor died without stopping them (`name pid`)."""
+    state = load_state(data_dir)
+    if state is None:
+        return []
+    return [
+        f"{record.name} {record.pid}"
+        for record in state.components.values()
+        if record.managed and is_alive(record.pid, record.create_time)
+    ]
+
+
 def _tail(path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

@@ -283,3 +283,17 @@ def test_down_stops_everything_and_the_data_survives_a_restart(
     assert _workflow_status(f"127.0.0.1:{stack.temporal_port}", task_id) == (
         "WORKFLOW_EXECUTION_STATUS_COMPLETED"
     )
+
+
+def test_down_cleans_up_after_a_killed_supervisor(stack: Stack) -> None:
+    state = stack.state()
+    os.kill(state["supervisor_pid"], signal.SIGKILL)
+    time.sleep(1)
+    refused = stack.dev("up", "--detach", timeout=120)
+    assert refused.returncode == 1
+    assert "earlier stack still run" in " ".join(refused.stderr.split())
+    assert stack.dev("down", timeout=120).returncode == 0
+    children = [(c["pid"], c["create_time"]) for c in state["components"].values() if c["managed"]]
+    assert not [pid for pid, started in children if is_alive(pid, started)]
+    assert not [port for port in stack.ports if port_open("127.0.0.1", port)]
+    assert not _stack_processes(stack.data_dir)
