@@ -13,6 +13,7 @@ from core.migrate import migrate
 from core.settings import get_settings
 from core.wiring import redis_client, repository, temporal_client
 from ingest.starter import Starter, connect_with_backoff
+from ops.health import health_endpoint
 
 log = logging.getLogger("postcards.starter")
 
@@ -34,7 +35,10 @@ async def main() -> None:
     starter = Starter(redis, client, repository(settings), settings, consumer)
     log.info("starter running", extra={"consumer": consumer, "stream": settings.stream_name})
     try:
-        await starter.run(stop)
+        async with health_endpoint(
+            settings.metrics_host, settings.starter_metrics_port, starter.liveness
+        ):
+            await starter.run(stop)
     finally:
         await redis.aclose()
         log.info(

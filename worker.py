@@ -15,6 +15,8 @@ from core.logs import configure_logging
 from core.migrate import migrate
 from core.settings import Settings, get_settings
 from core.wiring import blob_store, repository, temporal_client
+from ops.health import Liveness, health_endpoint, worker_probes
+from ops.temporal_metrics import export_sdk_metrics
 from providers.factory import ProviderFactory
 from workflows.postcard import PostcardWorkflow
 
@@ -48,6 +50,7 @@ async def main() -> None:
     """Connect, run until SIGTERM/SIGINT, then shut down gracefully."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    export_sdk_metrics(settings.metrics_host, settings.worker_metrics_port)
     migrate(settings.effective_database_url)
     client = await temporal_client(settings)
     worker = build_worker(client, settings)
@@ -59,7 +62,11 @@ async def main() -> None:
         "worker started",
         extra={"task_queue": settings.temporal_task_queue, "temporal": settings.temporal_address},
     )
-    async with worker:
+    liveness = Liveness(("temporal", "database"), settings.health_max_age_s)
+    probes = worker_probes(client, settings.effective_database_url)
+    port = settings.worker_app_metrics_port
+    async with worker, health_endpoint(settings.metrics_host, port, liveness, probes):
+        liveness.running = True
         await stop.wait()
         log.info("worker stopping: finishing activities in hand")
     log.info("worker stopped")

@@ -12,6 +12,7 @@ from temporalio import activity
 
 from activities.failures import to_application_error
 from activities.heartbeat import with_heartbeat
+from activities.metrics import measured
 from core.db import utcnow
 from core.models import (
     ConceptInput,
@@ -71,7 +72,7 @@ class PostcardActivities:
         log.info("step started", extra=extra | {"provider": provider_name})
         clock = time.perf_counter()
         try:
-            value, usage = await with_heartbeat(call(), step)
+            value, usage = await with_heartbeat(measured(step, provider_name, call()), step)
             results = save(value)
         except Exception as exc:
             failed = running.model_copy(update={"error": f"{type(exc).__name__}: {exc}"[:500]})

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api import metrics
 from api.limits import BodySizeLimit, CreateRateLimit, Rate
 from api.routes import health, postcards, preview
 from api.services import Services
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(CreateRateLimit, rate=Rate.parse(settings.create_rate_limit))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    metrics.install(app)
     app.include_router(postcards.router)
     app.include_router(preview.router)
     app.include_router(health.router)

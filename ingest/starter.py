@@ -23,6 +23,8 @@ from core.repository import PostcardRepository
 from core.settings import Settings
 from ingest.launch import start_postcard_workflow
 from ingest.messages import InvalidEntry, decode, task_id_of
+from ops.health import Liveness
+from ops.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 
 log = logging.getLogger("postcards.starter")
 Entry = tuple[bytes, dict[bytes, bytes]]
@@ -56,6 +58,8 @@ class Starter:
         self.consumer = consumer
         self.started = 0
         self.dead_lettered = 0
+        self.liveness = Liveness(("redis", "temporal"), settings.health_max_age_s)
+        self.observer = StreamObserver(settings)
 
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) once; an existing group is fine."""
@@ -72,6 +76,7 @@ class Starter:
         backoff = 0.5
         next_claim = 0.0
         loop = asyncio.get_running_loop()
+        self.liveness.running = True
         while not stop.is_set():
             try:
                 await self.ensure_group()
@@ -81,6 +86,8 @@ class Starter:
                     await self.sweep_orphans()
                     next_claim = loop.time() + self.settings.stream_claim_interval_s
                 await self.read_once()
+                self.liveness.answered("redis")
+                await self.observer.maybe_observe(self.redis)
                 backoff = 0.5
             except REDIS_DOWN as exc:
                 log.warning(
@@ -95,6 +102,7 @@ class Starter:
                 )
                 await _sleep_or_stop(stop, backoff)
                 backoff = min(backoff * 2, 10.0)
+        self.liveness.running = False
 
     async def temporal_healthy(self) -> None:
         """Raise TemporalUnavailable unless Temporal answers, so outages don't count deliveries."""
@@ -102,6 +110,7 @@ class Starter:
             await self.client.service_client.check_health(timeout=timedelta(seconds=5))
         except RPCError as exc:
             raise TemporalUnavailable(str(exc)) from exc
+        self.liveness.answered("temporal")
 
     async def sweep_orphans(self) -> int:
         """Start runs for PENDING rows whose stream entry never came (a crash between record
@@ -195,6 +204,7 @@ class Starter:
             return
         await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)
         self.started += int(created)
+        STARTS.labels(self.settings.stream_name).inc(int(created))
         log.info(
             "workflow started" if created else "duplicate delivery ignored",
             extra={
@@ -229,6 +239,7 @@ class Starter:
             await asyncio.to_thread(self.repo.mark_failed, task_id, error)
         await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)
         self.dead_lettered += 1
+        DEAD_LETTERED.labels(self.settings.stream_name).inc()
         log.warning(
             "entry dead-lettered",
             extra={"task_id": task_id, "reason": reason, "entry_id": entry_id.decode()},

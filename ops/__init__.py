@@ -1,0 +1,1 @@
+"""Operations: health and metrics endpoints of the starter and worker; dashboards in grafana/."""
