@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api import metrics
 from api.limits import BodySizeLimit, CreateRateLimit, Rate
-from api.routes import health, postcards, preview
+from api.routes import events, health, postcards, preview, studio
 from api.services import Services
 from core.logs import configure_logging
 from core.migrate import migrate
@@ -56,6 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(postcards.router)
     app.include_router(preview.router)
     app.include_router(health.router)
+    app.include_router(events.router)
+    app.include_router(studio.router)
+    app.mount("/static", studio.StudioStatic(settings), name="static")
     return app
 
 

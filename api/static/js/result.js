@@ -1,0 +1,97 @@
+// The finished postcard (sandboxed preview, downloads, share link) or the reason it failed.
+import { apiKey, fileUrl } from "./api.js";
+import { t } from "./i18n.js";
+import { stepLabel } from "./progress.js";
+
+const $ = (id) => document.getElementById(id);
+const section = $("result");
+const frame = $("preview");
+const failure = $("failure");
+const temporal = $("temporal-link");
+let shown = null;
+
+function downloadName(url) {
+  return decodeURIComponent(new URL(url, location.href).pathname.split("/").pop());
+}
+
+// With a key the browser cannot send it on a plain link: fetch the file and save the blob.
+async function keyedDownload(event) {
+  if (!apiKey()) return;
+  event.preventDefault();
+  const link = event.currentTarget;
+  const url = await fileUrl(link.href);
+  const save = document.createElement("a");
+  save.href = url;
+  save.download = `postcard-${downloadName(link.href)}`;
+  document.body.append(save);
+  save.click();
+  save.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** Show the finished postcard of a COMPLETED status body. */
+export function showResult(body) {
+  const data = body.data || {};
+  const previewUrl = data.preview_url || new URL(`/preview/${body.task_id}`, location.href).href;
+  section.hidden = false;
+  const keyed = Boolean(apiKey());
+  $("preview-note").hidden = !keyed;
+  frame.hidden = keyed;
+  $("open-preview").hidden = keyed;
+  const src = `/preview/${encodeURIComponent(body.task_id)}`;
+  if (shown !== body.task_id) {
+    if (!keyed) frame.src = src;
+    shown = body.task_id;
+  }
+  $("open-preview").href = previewUrl;
+  const html = $("download-html");
+  html.hidden = !data.html_url;
+  if (data.html_url) html.href = data.html_url;
+  const image = $("download-image");
+  image.hidden = !data.image_url;
+  if (data.image_url) image.href = `${data.image_url}?download=true`;
+  $("share-url").value = previewUrl;
+  $("copy-state").textContent = "";
+}
+
+/** Show which step failed and why, from a FAILED status body. */
+export function showFailure(body) {
+  const error = body.error || { step: body.current_step, message: "", retryable: false };
+  failure.hidden = false;
+  failure.dataset.step = error.step || "";
+  $("failure-step").textContent = t("fail.step", { step: stepLabel(error.step) });
+  const reason = error.type ? `${error.message} (${error.type})` : error.message;
+  $("failure-reason").textContent = t("fail.reason", { reason });
+  $("failure-advice").textContent = t(error.retryable ? "fail.retryable" : "fail.final");
+}
+
+/** Link the run to its workflow in the Temporal Web UI. */
+export function showTemporal(body) {
+  temporal.hidden = !body.temporal_url;
+  if (body.temporal_url) temporal.href = body.temporal_url;
+}
+
+/** Hide the result and the failure of the previous run. */
+export function resetResult() {
+  section.hidden = true;
+  failure.hidden = true;
+  temporal.hidden = true;
+  frame.removeAttribute("src");
+  shown = null;
+}
+
+async function copyLink() {
+  const input = $("share-url");
+  try {
+    await navigator.clipboard.writeText(input.value);
+    $("copy-state").textContent = t("result.copied");
+  } catch {
+    input.focus();
+    input.select();
+    $("copy-state").textContent = t("result.copyManual");
+  }
+}
+
+$("download-html").addEventListener("click", keyedDownload);
+$("download-image").addEventListener("click", keyedDownload);
+$("copy").addEventListener("click", copyLink);
