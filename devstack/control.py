@@ -67,20 +67,21 @@ def start_detached(data_dir: Path, ready_timeout_s: float) -> StackState:
             start_new_session=True,
         )
     deadline = time.monotonic() + ready_timeout_s
-    while time.monotonic() < deadline:
-        code = child.poll()
-        if code is not None:
-            raise DetachError(f"the stack exited with code {code}:\n{_tail(log_file)}")
-        state = load_state(data_dir)
-        if state and state.supervisor_pid == child.pid and state.ready:
-            return state
-        time.sleep(0.5)
+    reason = f"was not ready within {ready_timeout_s:.0f} s"
+    try:
+        while time.monotonic() < deadline:
+            code = child.poll()
+            if code is not None:
+                raise DetachError(f"the stack exited with code {code}:\n{_tail(log_file)}")
+            state = load_state(data_dir)
+            if state and state.supervisor_pid == child.pid and state.ready:
+                return state
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        reason = "start was interrupted"
     stop_processes([(child.pid, create_time(child.pid))], SUPERVISOR_GRACE_S)
     child.wait(timeout=10)
-    raise DetachError(
-        f"the stack was not ready within {ready_timeout_s:.0f} s and was stopped:\n"
-        f"{_tail(log_file)}"
-    )
+    raise DetachError(f"the stack {reason} and was stopped:\n{_tail(log_file)}")
 
 
 def stop_stack(data_dir: Path) -> list[str]:

@@ -62,7 +62,10 @@ class Child:
 
     def start(self) -> None:
         """Spawn (or respawn) the process."""
-        self.popen = spawn(self.component, self.log_file, self.env)
+        try:
+            self.popen = spawn(self.component, self.log_file, self.env)
+        except OSError as exc:
+            raise StartupError(f"cannot start {self.component.name}: {exc}") from exc
         self.started_at = time.monotonic()
         self.created = create_time(self.popen.pid)
         self.restart_at = None
@@ -203,8 +206,12 @@ class Supervisor:
                 child.schedule_restart(code)
             elif child.restart_at is not None and time.monotonic() >= child.restart_at:
                 child.restarts += 1
-                child.start()
                 changed = True
+                try:
+                    child.start()
+                except StartupError as exc:
+                    log.error("restart failed", extra={"reason": str(exc)})
+                    child.schedule_restart(-1)
         if changed:
             self._publish()
 
