@@ -83,6 +83,12 @@ _CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 _ABSOLUTE_URL = re.compile(r"(?:https?:)?//[^\s'\"`()<>\\]+", re.IGNORECASE)
 
 
+def _inert_meta(values: dict[str, str]) -> bool:
+    """Named metas and a Content-Security-Policy only describe or restrict; they fetch nothing."""
+    equiv = values.get("http-equiv", "").lower()
+    return not equiv or equiv == "content-security-policy"
+
+
 class _PageScanner(HTMLParser):
     """Walks the document once, collecting findings about tags, attributes, styles and scripts."""
 
@@ -143,6 +149,8 @@ class _PageScanner(HTMLParser):
         if values.get("target", "").lower() in ("_top", "_parent"):
             self._add(f"target={values['target']} (top navigation) is not allowed")
         for name, value in values.items():
+            if tag == "meta" and name == "content" and _inert_meta(values):
+                continue
             self._check_attribute(tag, name, value)
         if tag in ("script", "style"):
             self.raw_text = ""

@@ -28,6 +28,11 @@ def test_a_self_contained_page_passes() -> None:
         '<img src="data:image/png;base64,iVBORw0KGgo=" alt="">'
         "<p>Visit us at https://example.com one day</p>"
     )
+    csp = (
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f'img-src {IMAGE[:21]} data:"><meta property="og:image" content="https://x.example/i">'
+    )
+    svg = csp + svg
     assert validate_page(with_body(svg), IMAGE) == []
 
 
@@ -44,6 +49,7 @@ def test_a_self_contained_page_passes() -> None:
         ('<form action="/steal"><input></form>', "forms"),
         ("<base href='https://evil.example/'>", "<base>"),
         ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "http-equiv"),
+        ('<meta http-equiv="Link" content="<https://evil.example/x.css>">', "outside the page"),
         ('<a href="#" target="_top">x</a>', "target=_top"),
         ('<a href="javascript:alert(1)">x</a>', "javascript:"),
         ("<iframe src='about:blank'></iframe>", "<iframe>"),
