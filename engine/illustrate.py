@@ -1,0 +1,177 @@
+"""Step 3: the illustration, painted with Pillow from the concept at half size, then enlarged."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from PIL import Image, ImageChops, ImageDraw
+
+from core.models import Concept, Content
+from engine import motifs, motifs_nature
+from engine.colour import mix
+from engine.moods import find_art_style, find_motifs
+from engine.occasions import GENERAL, canonical_occasion
+from engine.paint import Canvas, Roles
+from engine.particles import PAINTERS, scatter
+from engine.profiles import PROFILES
+from engine.scenery import SCENES, sky
+from engine.text import stable_rng
+
+Hero = Callable[[Canvas, float, float, float], None]
+HEROES: dict[str, Hero] = {
+    "cake": motifs.cake,
+    "balloons": motifs.balloons,
+    "gift": motifs.gift,
+    "rings": motifs.rings,
+    "hearts": motifs.hearts,
+    "books": motifs.books,
+    "cap": motifs.cap,
+    "candle": motifs.candle,
+    "lanterns": motifs.lanterns,
+    "mooncake": motifs.mooncake,
+    "zongzi": motifs.zongzi,
+    "moon": motifs_nature.moon,
+    "sun": motifs_nature.sun,
+    "flowers": motifs_nature.flowers,
+    "rainbow": motifs_nature.rainbow,
+    "boat": motifs_nature.boat,
+    "cat": motifs_nature.cat,
+    "plum_blossom": motifs_nature.plum_blossom,
+    "pine_trees": motifs_nature.pine_trees,
+    "temple": motifs_nature.temple,
+    "mountains": motifs_nature.peak,
+    "stars": motifs_nature.milky_way,
+    "fireworks": motifs_nature.fireworks,
+}
+SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow"}
+WORKING_SIZE = 512
+MIN_SIZE, MAX_SIZE = 64, 4096
+
+
+def _canonical(names: list[str]) -> list[str]:
+    """Motif names as this painter knows them; other providers may say "balloon" or "月亮"."""
+    known: list[str] = []
+    for name in names:
+        key = name.strip().lower().replace(" ", "_")
+        if key in HEROES or key in SCENES or key in PAINTERS:
+            known.append(key)
+        else:
+            known.extend(find_motifs(name.lower())[:1])
+    return list(dict.fromkeys(known))
+
+
+def _cast(concept: Concept, canvas: Canvas) -> tuple[str, str, list[str], list[str]]:
+    """Hero, scene, accents and particles for this picture."""
+    profile = PROFILES.get(canvas.occasion, PROFILES[GENERAL])
+    names = _canonical(concept.visual_style.motifs)
+    heroes = [n for n in names if n in HEROES and n not in SCENES]
+    if names and names[0] in HEROES:
+        heroes = [names[0], *(n for n in heroes if n != names[0])]
+    hero = heroes[0] if heroes else canvas.rng.choice(profile.heroes)
+    scenes = [n for n in names if n in SCENES and n != hero]
+    scene = scenes[0] if scenes else canvas.rng.choice(profile.scenes)
+    if hero == "boat" and scene not in {"sea", "lake"}:
+        scene = "lake"
+    unfit = {"lanterns", "stars", "plum_blossom"} | (
+        {"boat"} if scene not in {"sea", "lake"} else set()
+    )
+    accents = [n for n in heroes[1:] if n not in unfit][:1]
+    particles = [n for n in names if n in PAINTERS and n != hero][:3] or list(profile.particles[:2])
+    return hero, scene, accents, particles
+
+
+def _place_hero(canvas: Canvas, name: str, x: float, scale: float, scene: str) -> None:
+    short = min(canvas.width, canvas.height)
+    if name in SKY_HEROES:
+        band = canvas.horizon - (canvas.calm[1] if canvas.text_area == "top" else 0)
+        HEROES[name](canvas, x, canvas.horizon, band * scale)
+        return
+    size = min(short * 0.5, canvas.height * 0.55) * scale
+    if name == "boat" and scene in {"sea", "lake"}:
+        base = canvas.horizon + canvas.unit * (12 if canvas.text_area == "top" else 4)
+    elif canvas.text_area == "top":
+        base = canvas.height * 0.93
+    else:
+        base = canvas.horizon + canvas.unit * 3
+    HEROES[name](canvas, x, base, size)
+
+
+def _finish(canvas: Canvas) -> Image.Image:
+    """Texture and grain by art style, then a gentle vignette."""
+    picture = canvas.image.convert("RGB")
+    w, h = picture.size
+    if canvas.style in {"watercolour", "retro"}:
+        fine = canvas.style == "retro"
+        noise_size = (
+            (max(1, w // 2), max(1, h // 2)) if fine else (max(1, w // 10), max(1, h // 10))
+        )
+        # Seeded bytes rather than Image.effect_noise, whose C generator is not ours to seed.
+        grain = canvas.rng.randbytes(noise_size[0] * noise_size[1])
+        noise = Image.frombytes("L", noise_size, grain).point(
+            lambda v: round(128 + (v - 128) * 0.55)
+        )
+        noise = noise.resize((w, h), Image.Resampling.BICUBIC).convert("RGB")
+        picture = Image.blend(picture, ImageChops.overlay(picture, noise), 0.12 if fine else 0.18)
+    if canvas.style == "ink":
+        draw = ImageDraw.Draw(picture)
+        u = canvas.unit
+        x0 = w - 12 * u
+        y0 = (h - 14 * u) if canvas.text_area == "top" else 4 * u
+        draw.rectangle((x0, y0, x0 + 7 * u, y0 + 7 * u), fill=(178, 34, 34))
+        draw.rectangle(
+            (x0 + 1.5 * u, y0 + 1.5 * u, x0 + 5.5 * u, y0 + 5.5 * u),
+            outline=(250, 235, 225),
+            width=max(1, round(u * 0.5)),
+        )
+    if canvas.style != "minimal":
+        edge = Image.radial_gradient("L").resize((w, h)).point(lambda v: max(0, v - 150) * 0.55)
+        shadow = Image.new("RGB", (w, h), mix(canvas.roles.ink, (0, 0, 0), 0.5))
+        picture = Image.composite(shadow, picture, edge)
+    return picture
+
+
+def render_illustration(
+    concept: Concept,
+    content: Content | None,
+    *,
+    width: int = 1024,
+    height: int = 1024,
+    seed: int = 0,
+) -> bytes:
+    """A PNG in the concept's palette: sky, scenery, a focal motif, particles, room for words."""
+    width = max(MIN_SIZE, min(MAX_SIZE, width))
+    height = max(MIN_SIZE, min(MAX_SIZE, height))
+    scale = min(1.0, WORKING_SIZE / max(width, height))
+    style = find_art_style(concept.visual_style.art_style.lower()) or "flat"
+    text_area = "bottom" if concept.visual_style.text_area.strip().lower() == "bottom" else "top"
+    canvas = Canvas(
+        width=max(1, round(width * scale)),
+        height=max(1, round(height * scale)),
+        roles=Roles.from_palette(concept.visual_style.palette),
+        rng=stable_rng("illustration", concept.model_dump_json(), seed),
+        style=style,
+        text_area=text_area,
+        occasion=canonical_occasion(concept.occasion),
+    )
+    hero, scene, accents, particles = _cast(concept, canvas)
+    hero_x = canvas.width * canvas.rng.choice((0.34, 0.5, 0.66))
+    sky(canvas)
+    if hero in SKY_HEROES:
+        _place_hero(canvas, hero, hero_x, 1.0, scene)
+    SCENES[scene](canvas)
+    if hero not in SKY_HEROES:
+        _place_hero(canvas, hero, hero_x, 1.0, scene)
+    if canvas.style != "minimal":
+        for accent in accents:
+            side = 0.84 if hero_x <= canvas.width / 2 else 0.16
+            _place_hero(canvas, accent, canvas.width * side, 0.45, scene)
+    density = 0.35 if canvas.style == "minimal" else 1.0
+    for kind in particles:
+        scatter(canvas, kind, density / max(1, len(particles) - 1))
+    picture = _finish(canvas)
+    if picture.size != (width, height):
+        picture = picture.resize((width, height), Image.Resampling.BICUBIC)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
