@@ -86,6 +86,7 @@ class ClaudeCodeProvider:
     async def page(
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str
     ) -> tuple[str, Usage]:
+        """Step 4: a validated page, after at most `HTML_REPAIR_ROUNDS` repairs."""
         model = self.model_for()
         language = content.language or request_language(request)
         system, user = page_prompt(concept, content, language)

@@ -121,6 +121,7 @@ class CachedProvider:
         return value, usage
 
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
+        """The cached concept, or the wrapped provider's (then cached)."""
         return await self._through(
             request,
             self._key("concept", request),
@@ -130,6 +131,7 @@ class CachedProvider:
         )
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
+        """The cached copy, or the wrapped provider's (then cached)."""
         return await self._through(
             request,
             self._key("content", request, concept=concept),
@@ -141,6 +143,8 @@ class CachedProvider:
     async def page(
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str
     ) -> tuple[str, Usage]:
+        """The cached page with this postcard's image URL, or the wrapped provider's."""
+
         def decode(stored: Any) -> str:
             if not isinstance(stored, str):
                 raise TypeError("a cached page is a string")

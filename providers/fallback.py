@@ -51,14 +51,17 @@ class FallbackProvider:
         return result
 
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
+        """The concept from the first provider that does not fail for good."""
         return await self._run("concept", lambda provider: provider.concept(request))
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
+        """The copy from the first provider that does not fail for good."""
         return await self._run("content", lambda provider: provider.content(request, concept))
 
     async def illustrate(
         self, request: PostcardRequest, concept: Concept, content: Content | None
     ) -> Picture:
+        """The illustration from the first provider that does not fail for good."""
         return await self._run(
             "image", lambda provider: provider.illustrate(request, concept, content)
         )
@@ -66,6 +69,7 @@ class FallbackProvider:
     async def page(
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str
     ) -> tuple[str, Usage]:
+        """The page from the first provider that does not fail for good."""
         return await self._run(
             "frontend", lambda provider: provider.page(request, concept, content, image_url)
         )

@@ -58,6 +58,7 @@ class GeminiImageProvider:
     async def illustrate(
         self, request: PostcardRequest, concept: Concept, content: Content | None
     ) -> Picture:
+        """Step 3: the illustration in the concept's visual style."""
         model = self.model_for()
         prompt = image_prompt(concept, concept.language or request_language(request))
         config = types.GenerateContentConfig(

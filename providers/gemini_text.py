@@ -70,13 +70,23 @@ class GeminiTextProvider:
         """The model this provider uses for `step` (concept or content)."""
         return model_for(self._settings, "content" if step == "content" else "concept")
 
+    def _temperature(self, model: str) -> float | None:
+        """The configured temperature, except Gemini 3 keeps its default unless one is set."""
+        # Google tunes Gemini 3 for temperature 1.0; lower values can loop or degrade it.
+        explicit = "gemini_text_temperature" in self._settings.model_fields_set
+        if explicit or not model.startswith("gemini-3"):
+            return self._settings.gemini_text_temperature
+        return None
+
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
+        """Step 1: the creative direction as a validated `Concept`."""
         language = request_language(request)
         system, user = concept_prompt(request, language)
         concept, usage = await self._structured(Concept, "concept", system, user, language)
         return concept.model_copy(update={"language": language}), usage
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
+        """Step 2: the words of the card as a validated `Content`."""
         language = concept.language or request_language(request)
         system, user = content_prompt(request, concept, language)
         content, usage = await self._structured(Content, "content", system, user, language)
@@ -91,7 +101,7 @@ class GeminiTextProvider:
             system_instruction=system,
             response_mime_type="application/json",
             response_json_schema=schema.model_json_schema(),
-            temperature=self._settings.gemini_text_temperature,
+            temperature=self._temperature(model),
             max_output_tokens=self._settings.gemini_text_max_tokens,
             candidate_count=1,
         )

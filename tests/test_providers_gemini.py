@@ -277,3 +277,15 @@ async def test_the_key_never_reaches_bodies_logs_or_errors(
         shown = "".join(traceback.format_exception(failure))
         assert_no_secret(str(failure), repr(failure), failure.args, shown)
     assert_no_secret(caplog.text)
+
+
+async def test_temperature_is_left_to_gemini_3_unless_set(server: FakeServer) -> None:
+    for overrides, expected in (
+        ({}, None),
+        ({"gemini_text_model": "gemini-2.5-flash"}, 0.7),
+        ({"gemini_text_temperature": 0.4}, 0.4),
+    ):
+        server.reset()
+        provider = GeminiTextProvider(provider_settings(gemini=server, **overrides))
+        await provider.concept(make_request())
+        assert server.requests[0].json["generationConfig"].get("temperature") == expected
