@@ -171,7 +171,7 @@ def make_concept(request: PostcardRequest) -> Concept:
         visual_style=VisualStyle(
             palette=palette,
             composition=_composition(motifs, text_area, rng),
-            art_style=moods.ART_STYLES[style_key][1],
+            art_style=moods.art_style_description(style_key),
             motifs=motifs,
             text_area=text_area,
         ),

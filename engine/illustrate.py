@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PIL import Image, ImageChops, ImageDraw
 
 from core.models import Concept, Content
-from engine import motifs, motifs_nature
+from engine import motifs, motifs_nature, motifs_sky
 from engine.colour import mix
 from engine.moods import find_art_style, find_motifs
 from engine.occasions import GENERAL, canonical_occasion
@@ -31,18 +31,18 @@ HEROES: dict[str, Hero] = {
     "lanterns": motifs.lanterns,
     "mooncake": motifs.mooncake,
     "zongzi": motifs.zongzi,
-    "moon": motifs_nature.moon,
-    "sun": motifs_nature.sun,
+    "moon": motifs_sky.moon,
+    "sun": motifs_sky.sun,
     "flowers": motifs_nature.flowers,
-    "rainbow": motifs_nature.rainbow,
+    "rainbow": motifs_sky.rainbow,
     "boat": motifs_nature.boat,
     "cat": motifs_nature.cat,
     "plum_blossom": motifs_nature.plum_blossom,
     "pine_trees": motifs_nature.pine_trees,
     "temple": motifs_nature.temple,
     "mountains": motifs_nature.peak,
-    "stars": motifs_nature.milky_way,
-    "fireworks": motifs_nature.fireworks,
+    "stars": motifs_sky.milky_way,
+    "fireworks": motifs_sky.fireworks,
 }
 SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow"}
 WORKING_SIZE = 512
