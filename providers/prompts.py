@@ -12,7 +12,7 @@ from core.models import Concept, PostcardRequest
 
 PromptLanguage = Literal["zh", "en"]
 # Part of every cache key: bump it when a prompt changes so old answers are not reused.
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 OCCASIONS = (
     "birthday, wedding, anniversary, love, thanks, teachers_day, graduation, congratulations, "
     "new_baby, get_well, sympathy, spring_festival, mid_autumn, christmas, new_year, travel, "
@@ -79,14 +79,16 @@ _CONCEPT_SYSTEM = {
         "the emotion, the tone (one or two words), the visual style (a palette of 3-6 colours "
         "written #RRGGBB, the composition with calm space left for the title, an art style and "
         "a few motifs), the copy direction, the audience, the recipient and sender when the "
-        "wish names them, the card language ({language}) and a layout (flip, open or slide). "
+        "wish names them, the card language ({language}) and a layout (flip, envelope, "
+        "poster or scroll); visual_style.text_area is where the title goes (top or bottom). "
         "Keep every field short."
     ),
     "zh": (
         "你是 Postcard Studio 的艺术总监，为手机屏幕上的一张互动明信片设计创意。请确定主题、场合"
         "（从以下选择：{occasions}）、情感、语气（一两个词）、视觉风格（3-6 个 #RRGGBB 颜色的配色、"
         "为标题留出安静空间的构图、艺术风格和几个图案元素）、文案方向、受众、心愿中提到的收件人和"
-        "寄件人、卡片语言（{language}）以及版式（flip、open 或 slide）。每个字段都要简短。"
+        "寄件人、卡片语言（{language}）以及版式（flip、envelope、poster "
+        "或 scroll）；visual_style.text_area 是标题的位置（top 或 bottom）。每个字段都要简短。"
     ),
 }
 
