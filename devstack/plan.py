@@ -15,7 +15,7 @@ from core.devserver import dev_server_command, port_open
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("worker", "starter", "api")
+WILDCARDS = ("0.0.0.0", "::")
 
 
 class PlanError(RuntimeError):
@@ -117,13 +117,29 @@ def _redis(settings: Settings, plan: Plan) -> None:
     plan.infra.append(Component("redis", argv, bind, port))
 
 
+def _check_free(settings: Settings, api_host: str, metrics_host: str) -> None:
+    wanted = {
+        "API_PORT": (api_host, settings.api_port),
+        "STARTER_METRICS_PORT": (metrics_host, settings.starter_metrics_port),
+        "WORKER_METRICS_PORT": (metrics_host, settings.worker_metrics_port),
+        "WORKER_APP_METRICS_PORT": (metrics_host, settings.worker_app_metrics_port),
+    }
+    taken = [
+        f"{name}={port}" for name, (host, port) in wanted.items() if port and port_open(host, port)
+    ]
+    if taken:
+        raise PlanError(
+            f"ports in use: {', '.join(taken)}; choose free ones (0 turns a metrics port off)"
+        )
+
+
 def build_plan(settings: Settings) -> Plan:
     """Decide what to start for these settings; PlanError when a needed port is taken."""
     data_dir = settings.data_dir.resolve()
-    api_host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "::") else settings.api_host
+    api_host = "127.0.0.1" if settings.api_host in WILDCARDS else settings.api_host
+    metrics_host = "127.0.0.1" if settings.metrics_host in WILDCARDS else settings.metrics_host
     plan = Plan(data_dir=data_dir, api_host=api_host, api_port=settings.api_port)
-    if port_open(api_host, settings.api_port):
-        raise PlanError(f"API_PORT {settings.api_port} is in use; choose another one")
+    _check_free(settings, api_host, metrics_host)
     plan.external["database"] = make_url(settings.effective_database_url).render_as_string(
         hide_password=True
     )
@@ -131,8 +147,8 @@ def build_plan(settings: Settings) -> Plan:
     _temporal(settings, plan)
     python = sys.executable
     plan.services = [
-        Component("worker", [python, "worker.py"]),
-        Component("starter", [python, "starter.py"]),
+        Component("worker", [python, "worker.py"], metrics_host, settings.worker_app_metrics_port),
+        Component("starter", [python, "starter.py"], metrics_host, settings.starter_metrics_port),
         Component(
             "api",
             [

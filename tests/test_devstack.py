@@ -35,6 +35,7 @@ FOREIGN_ENV = (
     "TEMPORAL_NAMESPACE",
     "TEMPORAL_TASK_QUEUE",
     "API_HOST",
+    "METRICS_HOST",
     "GEMINI_API_KEY",
     "ANTHROPIC_API_KEY",
     "SIMULATED_DELAYS",
@@ -59,6 +60,7 @@ class Stack:
     temporal_port: int
     ui_port: int
     redis_port: int
+    metrics_ports: list[int] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -74,7 +76,13 @@ class Stack:
     @property
     def ports(self) -> list[int]:
         """Every port the stack opens."""
-        return [self.api_port, self.temporal_port, self.ui_port, self.redis_port]
+        return [
+            self.api_port,
+            self.temporal_port,
+            self.ui_port,
+            self.redis_port,
+            *self.metrics_ports,
+        ]
 
     def dev(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         """Run `scripts/dev.sh ARGS` against this stack."""
@@ -100,8 +108,8 @@ class Stack:
 
 def new_stack(root: Path) -> Stack:
     """A stack on unused ports with an empty data dir and SQLite (DATABASE_URL unset)."""
-    api_port, temporal_port, ui_port, redis_port = unused_ports(4)
-    stack = Stack(root / "data", api_port, temporal_port, ui_port, redis_port)
+    api_port, temporal_port, ui_port, redis_port, *metrics = unused_ports(7)
+    stack = Stack(root / "data", api_port, temporal_port, ui_port, redis_port, metrics)
     env = {key: value for key, value in os.environ.items() if key not in FOREIGN_ENV}
     stack.env = env | {
         "DATA_DIR": str(stack.data_dir),
@@ -109,6 +117,9 @@ def new_stack(root: Path) -> Stack:
         "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
         "TEMPORAL_UI_PORT": str(ui_port),
         "REDIS_URL": stack.redis_url,
+        "STARTER_METRICS_PORT": str(metrics[0]),
+        "WORKER_METRICS_PORT": str(metrics[1]),
+        "WORKER_APP_METRICS_PORT": str(metrics[2]),
         "TEXT_PROVIDER": "local",
         "IMAGE_PROVIDER": "local",
         "CODE_PROVIDER": "local",
