@@ -51,11 +51,13 @@ class WorkflowOptions(BaseModel):
 
     timeout_s: float = 300.0
     search_attributes: bool = True
-    concept: StepPolicy = StepPolicy(start_to_close_s=60)
-    content: StepPolicy = StepPolicy(start_to_close_s=60)
-    image: StepPolicy = StepPolicy(start_to_close_s=150, heartbeat_s=30)
-    frontend: StepPolicy = StepPolicy(start_to_close_s=240, heartbeat_s=30)
-    record: StepPolicy = StepPolicy(start_to_close_s=30, maximum_attempts=0, maximum_interval_s=10)
+    # Heartbeats let Temporal notice a dead worker within ~10 s instead of a whole
+    # start-to-close timeout (see docs/reliability.md, worker row of the crash matrix).
+    concept: StepPolicy = StepPolicy(start_to_close_s=60, heartbeat_s=10)
+    content: StepPolicy = StepPolicy(start_to_close_s=60, heartbeat_s=10)
+    image: StepPolicy = StepPolicy(start_to_close_s=150, heartbeat_s=10)
+    frontend: StepPolicy = StepPolicy(start_to_close_s=240, heartbeat_s=10)
+    record: StepPolicy = StepPolicy(start_to_close_s=10, maximum_attempts=0, maximum_interval_s=10)
 
     @classmethod
     def from_retry_count(cls, timeout_s: float, retry_count: int) -> WorkflowOptions:

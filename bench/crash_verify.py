@@ -1,0 +1,252 @@
+"""After a crash run: wait for every postcard to finish, then count what the promises cover."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import redis.asyncio as aioredis
+from temporalio.client import Client
+
+from bench.crash_stack import CrashStack
+from core.db import Postcard, as_utc, make_engine
+from core.models import STEPS
+from core.repository import PostcardRepository
+from core.settings import Settings
+from core.wiring import temporal_client
+
+FINAL = {"COMPLETED", "FAILED"}
+
+
+@dataclass
+class Phase:
+    """Which row of the matrix: the component killed, how, and what came before it."""
+
+    component: str
+    seed: int
+    kills: list[dict[str, Any]]
+    earlier: set[str]
+    starter_log_offset: int = 0
+
+
+@dataclass
+class Outcome:
+    """One row of the matrix."""
+
+    component: str
+    seed: int
+    kills: list[dict[str, float]]
+    accepted: int
+    rows: int
+    extra_rows: int
+    completed: int
+    failed: int
+    workflows_min: int
+    workflows_max: int
+    provider_calls: int
+    repeated_steps: int
+    repeated_by_step: dict[str, int]
+    create_refusals: dict[str, int]
+    gave_up: int
+    recovery_s: float
+    slowest_postcard_s: float
+    starter_log: dict[str, int]
+    entries_missing_from_stream: int
+    violations: list[str] = field(default_factory=list)
+
+
+def provider_calls(stack: CrashStack) -> dict[str, Counter[str]]:
+    """task id → step → calls, from the simulated providers' call log (torn lines skipped)."""
+    calls: dict[str, Counter[str]] = defaultdict(Counter)
+    if stack.call_log.exists():
+        for line in stack.call_log.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            calls[entry["task_id"]][entry["step"]] += 1
+    return calls
+
+
+def all_rows(repo: PostcardRepository) -> list[Postcard]:
+    """Every postcard recorded."""
+    return repo.list_for_user(None, 0, 1_000_000)[0]
+
+
+async def wait_final(
+    repo: PostcardRepository, accepted: list[str], earlier: set[str], timeout_s: float
+) -> bool:
+    """Until every accepted postcard is recorded and every new row is COMPLETED or FAILED."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        rows = [r for r in await asyncio.to_thread(all_rows, repo) if r.task_id not in earlier]
+        ids = {r.task_id for r in rows}
+        if set(accepted) <= ids and all(r.status in FINAL for r in rows):
+            return True
+        await asyncio.sleep(0.5)
+    return False
+
+
+async def connect(address: str) -> Client:
+    """A client, once the (possibly restarted) server answers."""
+    settings = Settings(_env_file=None, temporal_address=address)  # type: ignore[call-arg]
+    for _ in range(150):
+        try:
+            return await temporal_client(settings)
+        except RuntimeError:
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"Temporal at {address} never answered")
+
+
+async def workflow_count(client: Client, task_id: str) -> int:
+    """How many workflow executions carry this id (visibility may lag a moment)."""
+    count = 0
+    for _ in range(20):
+        count = len([w async for w in client.list_workflows(f"WorkflowId = '{task_id}'")])
+        if count:
+            return count
+        await asyncio.sleep(0.25)
+    return count
+
+
+async def stream_task_ids(stack: CrashStack) -> set[str]:
+    """Task ids that have an entry in the stream now."""
+    redis = aioredis.Redis(port=stack.redis_port)
+    try:
+        entries: Any = await redis.xrange("postcard_tasks")
+    finally:
+        await redis.aclose()
+    return {fields.get(b"task_id", b"").decode() for _, fields in entries}
+
+
+def starter_log(stack: CrashStack, offset: int) -> dict[str, int]:
+    """How often the starter said each interesting thing since line `offset`."""
+    wanted = (
+        "workflow started",
+        "duplicate delivery ignored",
+        "orphaned task started",
+        "entry dead-lettered",
+    )
+    counts: Counter[str] = Counter()
+    for line in stack.log_lines("starter")[offset:]:
+        try:
+            message = json.loads(line).get("message")
+        except json.JSONDecodeError:
+            continue
+        if message in wanted:
+            counts[message] += 1
+    return dict(counts)
+
+
+async def api_statuses(stack: CrashStack, task_ids: list[str]) -> Counter[str]:
+    """The status each accepted postcard shows through the API."""
+    seen: Counter[str] = Counter()
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10) as http:
+        for task_id in task_ids:
+            answer = await http.get(f"/api/v1/postcards/status/{task_id}")
+            seen[answer.json().get("status", str(answer.status_code))] += 1
+    return seen
+
+
+def known_task_ids(stack: CrashStack) -> set[str]:
+    """Task ids already recorded (by earlier rows on a shared stack)."""
+    repo = PostcardRepository(make_engine(stack.database_url))
+    try:
+        return {r.task_id for r in repo.list_for_user(None, 0, 1_000_000)[0]}
+    finally:
+        repo.engine.dispose()
+
+
+async def verify(
+    stack: CrashStack,
+    phase: Phase,
+    accepted: list[str],
+    refusals: dict[str, int],
+    gave_up: int,
+    restarted: float,
+    timeout_s: float,
+) -> Outcome:
+    """Wait for the run to settle, then check every promise and count the rest."""
+    repo = PostcardRepository(make_engine(stack.database_url))
+    settled = await wait_final(repo, accepted, phase.earlier, timeout_s)
+    recovery_s = time.monotonic() - restarted
+    rows = [r for r in await asyncio.to_thread(all_rows, repo) if r.task_id not in phase.earlier]
+    repo.engine.dispose()
+    client = await connect(stack.temporal_address)
+    workflows = {r.task_id: await workflow_count(client, r.task_id) for r in rows}
+    calls = provider_calls(stack)
+    statuses = Counter(r.status for r in rows)
+    via_api = await api_statuses(stack, accepted)
+    repeated = Counter(
+        step for r in rows for step in STEPS if calls[r.task_id][step] > 1
+    )  # fmt: skip
+    in_stream = await stream_task_ids(stack)
+    outcome = Outcome(
+        component=phase.component,
+        seed=phase.seed,
+        kills=phase.kills,
+        accepted=len(accepted),
+        rows=len(rows),
+        extra_rows=len({r.task_id for r in rows} - set(accepted)),
+        completed=statuses["COMPLETED"],
+        failed=statuses["FAILED"],
+        workflows_min=min(workflows.values(), default=0),
+        workflows_max=max(workflows.values(), default=0),
+        provider_calls=sum(sum(calls[r.task_id].values()) for r in rows),
+        repeated_steps=sum(repeated.values()),
+        repeated_by_step=dict(repeated),
+        create_refusals=refusals,
+        gave_up=gave_up,
+        recovery_s=round(recovery_s, 1),
+        slowest_postcard_s=round(max((_duration(r) for r in rows), default=0.0), 1),
+        starter_log=starter_log(stack, phase.starter_log_offset),
+        entries_missing_from_stream=len({r.task_id for r in rows} - in_stream),
+    )
+    outcome.violations = violations(outcome, settled, rows, workflows, calls, via_api)
+    return outcome
+
+
+def _duration(row: Postcard) -> float:
+    created, done = as_utc(row.created_at), as_utc(row.completed_at)
+    return (done - created).total_seconds() if created and done else 0.0
+
+
+def violations(
+    outcome: Outcome,
+    settled: bool,
+    rows: list[Postcard],
+    workflows: dict[str, int],
+    calls: dict[str, Counter[str]],
+    via_api: Counter[str],
+) -> list[str]:
+    """Every broken promise, in words; empty when the run kept them all."""
+    found = []
+    if not settled:
+        found.append("not every postcard finished in time")
+    if outcome.gave_up:
+        found.append(f"{outcome.gave_up} creates never got a 202")
+    if outcome.completed != outcome.rows or outcome.rows < outcome.accepted:
+        found.append(f"{outcome.completed} of {outcome.rows} rows COMPLETED")
+    if via_api.get("COMPLETED", 0) != outcome.accepted:
+        found.append(f"the API shows {dict(via_api)} for the accepted postcards")
+    if len({r.task_id for r in rows}) != len(rows):
+        found.append("duplicate rows for a task id")
+    if any(n != 1 for n in workflows.values()):
+        found.append(
+            f"workflows per task between {outcome.workflows_min} and {outcome.workflows_max}"
+        )
+    worker_kills = len(outcome.kills) if outcome.component == "worker" else 0
+    for row in rows:
+        counts = calls[row.task_id]
+        missing = [step for step in STEPS if counts[step] == 0]
+        extra = sum(max(0, counts[step] - 1) for step in STEPS)
+        if missing and row.status == "COMPLETED":
+            found.append(f"{row.task_id}: completed without calling {missing}")
+        if extra > worker_kills:
+            found.append(f"{row.task_id}: provider calls {dict(counts)} after {worker_kills} kills")
+    return found
