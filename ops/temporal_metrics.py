@@ -13,7 +13,9 @@ def export_sdk_metrics(host: str, port: int) -> bool:
     """Make every client created after this export SDK metrics at host:port; False if off/taken."""
     if not port:
         return False
-    config = PrometheusConfig(bind_address=f"{host}:{port}", durations_as_seconds=True)
+    config = PrometheusConfig(
+        bind_address=f"{host}:{port}", counters_total_suffix=True, durations_as_seconds=True
+    )
     try:
         runtime = Runtime(telemetry=TelemetryConfig(metrics=config))
     except ValueError as exc:
