@@ -13,6 +13,8 @@ from temporalio.client import Client
 from core.settings import Settings
 from tests.stack import RedisServer
 from tests.test_studio_support import (
+    ACCESSIBILITY_PROBLEMS,
+    FOCUS_STATE,
     STEPS,
     chromium,
     screenshot,
@@ -134,3 +136,55 @@ async def _assert_downloads_and_share(page: Page, body: dict) -> None:
     await page.click("#copy")
     await page.wait_for_selector("#copy-state:has-text('Link copied.')")
     assert await page.evaluate("navigator.clipboard.readText()") == data["preview_url"]
+
+
+async def test_keyboard_only_creation_in_chinese(
+    browser: Browser, client: Client, settings: Settings, redis_url: str
+) -> None:
+    async with (
+        studio_stack(settings, client, redis_url) as stack,
+        studio_page(browser, stack.base_url, locale="zh-CN") as page,
+    ):
+        assert await page.text_content("#create-h") == "制作明信片"
+        assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+
+        await tab_to(page, "#examples li:nth-child(2) button")
+        await page.keyboard.press("Enter")
+        assert await page.evaluate("document.activeElement.id") == "prompt"
+        assert "中秋" in await page.input_value("#prompt")
+        await page.keyboard.press("End")
+        await page.keyboard.type("，祝他们身体健康")
+        await tab_to(page, "#theme")
+        await page.keyboard.press("ArrowDown")
+        assert await page.input_value("#theme") != "mid_autumn"
+        await tab_to(page, "#submit")
+        await page.keyboard.press("Enter")
+
+        await wait_steps_completed(page)
+        assert await page.evaluate("document.activeElement.id") == "run-h"
+        assert "已完成" in (await page.text_content("#announcer") or "")
+        task_id = await page.get_attribute("#run", "data-task-id")
+        thumb = page.locator(f"#cards li[data-task-id='{task_id}'] img")
+        await thumb.scroll_into_view_if_needed()
+        await thumb.evaluate("img => img.decode()")
+        assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+        await screenshot(page, "keyboard-zh")
+
+        await tab_to(page, f"#cards li[data-task-id='{task_id}'] button")
+        await page.keyboard.press("Enter")
+        assert await page.evaluate("document.activeElement.id") == "run-h"
+        await tab_to(page, "#lang", backwards=True)
+        await page.keyboard.press("Enter")
+        assert await page.text_content("#create-h") == "Make a postcard"
+
+
+async def tab_to(page: Page, selector: str, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab until the element matching selector has focus; every stop shows a focus ring."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        await page.keyboard.press(key)
+        state = await page.evaluate(FOCUS_STATE, selector)
+        assert state["ring"], f"no visible focus on {state['tag']}#{state['id']}"
+        if state["match"]:
+            return
+    raise AssertionError(f"{selector} never got keyboard focus")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -90,14 +89,64 @@ async def wait_steps_completed(page: Page, timeout_ms: float = 60_000) -> None:
         )
 
 
-async def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
-    """Save a screenshot under artifacts/studio/."""
+async def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page under artifacts/studio/, at the real size of the preview frame."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=full_page)
+    # A full-page capture squeezes the sandboxed preview; grow the viewport instead.
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    height = await page.evaluate("document.documentElement.scrollHeight")
+    await page.set_viewport_size({"width": size["width"], "height": height})
+    await page.wait_for_timeout(400)
+    await page.screenshot(path=str(path))
+    await page.set_viewport_size(size)
     return path
 
 
-async def settle(seconds: float) -> None:
-    """Let the in-process worker and server run while the browser waits."""
-    await asyncio.sleep(seconds)
+FOCUS_STATE = """selector => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const ring = el.tagName === 'IFRAME'
+    || (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2);
+  return {match: el.matches(selector), ring, tag: el.tagName, id: el.id};
+}"""
+
+# Unlabelled controls, nameless buttons and links, and text under 4.5:1 contrast (WCAG AA).
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  const visible = el => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden';
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (visible(el) && !el.labels.length && !el.getAttribute('aria-label')) {
+      problems.push(`unlabelled #${el.id}`);
+    }
+  }
+  for (const el of document.querySelectorAll('button, a[href], iframe, summary')) {
+    const name = el.getAttribute('aria-label') || el.title || el.textContent.trim();
+    if (visible(el) && !name) problems.push(`nameless ${el.outerHTML.slice(0, 60)}`);
+  }
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = c => {
+    const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  for (const el of document.querySelectorAll('body *')) {
+    const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!text || !visible(el) || el.matches(':disabled')) continue;
+    const a = lum(rgb(getComputedStyle(el).color));
+    const b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) {
+      const what = el.textContent.trim().slice(0, 30);
+      problems.push(`contrast ${ratio.toFixed(2)} on ${el.tagName}.${el.className}: ${what}`);
+    }
+  }
+  return problems;
+}"""

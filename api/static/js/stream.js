@@ -32,6 +32,7 @@ export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} 
   const url = `/api/v1/postcards/${encodeURIComponent(taskId)}/events`;
   let stopped = false;
   let polling = false;
+  let streamUp = false;
   let source = null;
   let aborter = null;
   const timers = { poll: null, giveUp: null, lost: null };
@@ -51,6 +52,7 @@ export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} 
     if (FINAL.has(body.status)) stop();
   };
   const connected = () => {
+    streamUp = true;
     clearTimeout(timers.giveUp);
     clearTimeout(timers.lost);
     timers.giveUp = timers.lost = null;
@@ -58,9 +60,31 @@ export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} 
   };
   // A stream ends every few seconds by design and reconnects at once: only a long gap shows.
   const disconnected = () => {
+    streamUp = false;
     timers.lost ??= setTimeout(() => onMode("lost"), LOST_AFTER_MS);
-    timers.giveUp ??= setTimeout(poll, STREAM_GIVE_UP_MS);
+    timers.giveUp ??= setTimeout(probe, STREAM_GIVE_UP_MS);
   };
+  const fatal = (error) => error instanceof ApiError && error.status < 500 && error.status !== 429;
+
+  // While the stream is down, ask the status endpoint: when the API is down too, the stream
+  // keeps retrying on its own; when the API answers twice but the stream does not come
+  // back (a buffering proxy, say), polling takes over.
+  async function probe() {
+    timers.giveUp = null;
+    let answered = false;
+    try {
+      deliver(await postcardStatus(taskId));
+      answered = true;
+    } catch (error) {
+      if (fatal(error)) {
+        stop();
+        onError(error);
+        return;
+      }
+    }
+    if (stopped || polling || streamUp) return;
+    timers.giveUp = setTimeout(answered ? poll : probe, STREAM_GIVE_UP_MS);
+  }
 
   async function poll() {
     polling = true;
@@ -71,7 +95,7 @@ export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} 
       deliver(await postcardStatus(taskId));
       onMode("poll");
     } catch (error) {
-      if (error instanceof ApiError && error.status < 500 && error.status !== 429) {
+      if (fatal(error)) {
         stop();
         onError(error);
         return;
