@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.async_api import Browser, Page
 from temporalio.client import Client
@@ -78,10 +80,12 @@ async def test_create_watch_preview_share_and_browse(
         assert "Done in" in (await page.text_content("#run-status") or "")
         assert "ready" in (await page.text_content("#announcer") or "")
 
+        await _assert_event_stream(stack.http, task_id, body)
         await _assert_preview(page, task_id, body["data"]["content"]["title"])
         await _assert_downloads_and_share(page, body)
-        link = await page.get_attribute("#temporal-link", "href")
-        assert link == body["temporal_url"] and link.endswith(f"/workflows/{task_id}")
+        link = await page.get_attribute("#temporal-link", "href") or ""
+        assert link == body["temporal_url"]
+        assert link.endswith(f"/namespaces/default/workflows/{task_id}")
 
         card = page.locator(f"#cards li[data-task-id='{task_id}']")
         await card.locator(".badge[data-status='COMPLETED']").wait_for()
@@ -99,6 +103,20 @@ async def test_create_watch_preview_share_and_browse(
         await card.locator("button").click()
         await page.wait_for_selector("#steps li[data-step='frontend'][data-state='completed']")
         assert await page.get_attribute("#preview", "src") == f"/preview/{task_id}"
+
+
+async def _assert_event_stream(http: httpx.AsyncClient, task_id: str, body: dict) -> None:
+    events = await http.get(f"/api/v1/postcards/{task_id}/events")
+    assert events.headers["content-type"].startswith("text/event-stream")
+    blocks = [b for b in events.text.split("\n\n") if b.strip()]
+    assert blocks[0] == "retry: 1000"
+    fields = dict(line.split(": ", 1) for line in blocks[-1].splitlines())
+    assert fields["event"] == "status" and json.loads(fields["data"]) == body
+    again = await http.get(
+        f"/api/v1/postcards/{task_id}/events", headers={"Last-Event-ID": fields["id"]}
+    )
+    assert again.status_code == 204
+    assert (await http.get("/api/v1/postcards/nope/events")).status_code == 404
 
 
 async def _assert_preview(page: Page, task_id: str, title: str) -> None:

@@ -23,6 +23,7 @@ function thumbnail(item) {
     img.alt = "";
     img.loading = "lazy";
     img.decoding = "async";
+    img.onerror = () => img.remove();
     fileUrl(item.image_url).then((url) => {
       if (url.startsWith("blob:")) img.onload = () => URL.revokeObjectURL(url);
       img.src = url;
