@@ -14,6 +14,7 @@ from engine.phrases import Bank, Phrase, banks
 from engine.phrases.voice import (
     CODAS,
     DETAILS,
+    SALUTATION_NAMES_ZH,
     SENDER_SIGNATURES,
     SIGNATURES,
     ordinal,
@@ -77,7 +78,11 @@ def _voice(request: PostcardRequest, concept: Concept, language: str) -> Voice:
         values["you"] = pronoun_zh(audience, moods.is_plural(recipient))
     else:
         values["you"] = "you"
-    if recipient and not (language == "en" and recipient.startswith(("my ", "the "))):
+    if language == "zh" and recipient:
+        name = SALUTATION_NAMES_ZH.get(recipient, recipient)
+        if name:
+            values["name"] = name
+    elif recipient and not recipient.startswith(("my ", "the ")):
         values["name"] = recipient
     if sender:
         values["sender"] = sender
@@ -100,9 +105,12 @@ def _signature(rng: random.Random, voice: Voice, occasion: str) -> str:
     return pick(rng, table_options.get(group, table_options["general"]))
 
 
-def _detail(rng: random.Random, request: PostcardRequest, voice: Voice) -> str:
+def _detail(rng: random.Random, request: PostcardRequest, voice: Voice, said: str) -> str:
+    """A line about something the request mentioned, unless the card already speaks of it."""
     asked = moods.find_motifs(normalise(request.user_input).lower())
-    lines = [DETAILS[voice.language][m] for m in asked if m in DETAILS[voice.language]]
+    mentioned = set(moods.find_motifs(said.lower()))
+    table = DETAILS[voice.language]
+    lines = [table[m] for m in asked if m in table and m not in mentioned]
     if not lines or voice.tone in _QUIET_TONES:
         return ""
     return pick(rng, lines).format(you=voice.values["you"])
@@ -114,7 +122,7 @@ def _join(language: str, parts: list[str]) -> str:
 
 def _respectful(text: str, voice: Voice) -> str:
     """Chinese copy to a respected reader says 您 throughout, not only where `{you}` stood."""
-    if voice.language == "zh" and voice.values.get("you") == "您":
+    if voice.language == "zh" and voice.values.get("you", "").startswith("您"):
         return re.sub(r"你(?!们)", "您", text)
     return text
 
@@ -137,7 +145,8 @@ def write_content(request: PostcardRequest, concept: Concept) -> Content:
     subtitle = _choose(rng, bank.subtitles, voice)
     chosen = [_choose_tagged(rng, part, voice) for part in (bank.openings, bank.wishes)]
     closing, closing_in_tone = _choose_tagged(rng, bank.closings, voice)
-    sentences = [chosen[0][0], _detail(rng, request, voice), chosen[1][0], closing]
+    said = " ".join((chosen[0][0], chosen[1][0], closing))
+    sentences = [chosen[0][0], _detail(rng, request, voice, said), chosen[1][0], closing]
     in_tone = closing_in_tone or any(flag for _, flag in chosen)
     coda_options = CODAS[language].get(voice.tone, ())
     if coda_options and "P.S." not in closing and (not in_tone or rng.random() < 0.3):

@@ -146,7 +146,7 @@ def salutation(language: str, recipient: str | None, audience: str) -> str:
 def pronoun_zh(audience: str, plural: bool) -> str:
     """你, 您 or 你们 for the `{you}` placeholder."""
     if audience in RESPECTFUL_ZH:
-        return "您"
+        return "您二老" if plural and audience in {"parent", "elder"} else "您"
     return "你们" if plural else "你"
 
 
