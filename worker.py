@@ -6,9 +6,10 @@ import asyncio
 import logging
 import signal
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 
 from activities import PostcardActivities
 from core.logs import configure_logging
@@ -21,6 +22,24 @@ from providers.factory import ProviderFactory
 from workflows.postcard import PostcardWorkflow
 
 log = logging.getLogger("postcards.worker")
+
+
+def worker_tuning(settings: Settings) -> dict[str, Any]:
+    """Concurrency, pollers and cache from settings; the benchmark baseline uses the same."""
+    tuning: dict[str, Any] = {
+        "max_concurrent_activities": settings.worker_max_concurrent_activities,
+        "max_concurrent_workflow_tasks": settings.worker_max_concurrent_workflow_tasks,
+        "max_cached_workflows": settings.worker_max_cached_workflows,
+    }
+    if settings.worker_workflow_task_pollers:
+        tuning["workflow_task_poller_behavior"] = PollerBehaviorSimpleMaximum(
+            settings.worker_workflow_task_pollers
+        )
+    if settings.worker_activity_task_pollers:
+        tuning["activity_task_poller_behavior"] = PollerBehaviorSimpleMaximum(
+            settings.worker_activity_task_pollers
+        )
+    return tuning
 
 
 def build_worker(
@@ -41,8 +60,8 @@ def build_worker(
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=[PostcardWorkflow],
         activities=activities.all(),
-        max_concurrent_activities=100,
         graceful_shutdown_timeout=timedelta(seconds=20),
+        **worker_tuning(settings),
     )
 
 

@@ -114,6 +114,13 @@ class Settings(BaseSettings):
     simulated_delays: str | None = Field(None, description="e.g. image=20,frontend=40")
     simulated_call_log: Path | None = None
 
+    # Worker tuning (docs/performance.md has the measurements behind the defaults)
+    worker_max_concurrent_activities: int = 100
+    worker_max_concurrent_workflow_tasks: int | None = Field(None, description="SDK default: 100")
+    worker_max_cached_workflows: int = Field(1000, description="sticky cache size; 0 disables")
+    worker_workflow_task_pollers: int | None = Field(None, description="SDK default: 5")
+    worker_activity_task_pollers: int | None = Field(None, description="SDK default: 5")
+
     @property
     def api_key_users(self) -> dict[str, str]:
         """API key → user id; empty in local single-user mode."""

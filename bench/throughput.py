@@ -1,0 +1,148 @@
+"""Scenarios `throughput` (a + b: orchestration overhead vs raw Temporal) and `variants`
+(the full path under worker and server settings, each measured in the same run)."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from bench.context import Context
+from bench.measure import machine
+from bench.report import ScenarioResult, Target, now_iso
+from bench.workloads import baseline, full_path
+
+COLUMNS = [
+    "configuration",
+    "round",
+    "per_s",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "cpu_ms_each",
+    "load_1m",
+]
+
+# Full-path configurations for `variants`: name → environment overrides (empty = defaults).
+VARIANTS: dict[str, dict[str, str]] = {
+    "defaults": {},
+    "no search attributes": {"TEMPORAL_SEARCH_ATTRIBUTES": "false"},
+    "logs at WARNING": {"LOG_LEVEL": "WARNING"},
+    "workflow cache 0": {"WORKER_MAX_CACHED_WORKFLOWS": "0"},
+    "pollers 10/10": {"WORKER_WORKFLOW_TASK_POLLERS": "10", "WORKER_ACTIVITY_TASK_POLLERS": "10"},
+    "pollers 2/2": {"WORKER_WORKFLOW_TASK_POLLERS": "2", "WORKER_ACTIVITY_TASK_POLLERS": "2"},
+}
+
+
+def row(configuration: str, round_no: int, measured: dict[str, Any], rate_key: str) -> dict:
+    """A table row from a workload's measurement."""
+    latency = measured["latency_ms"]
+    return {
+        "configuration": configuration,
+        "round": round_no,
+        "per_s": measured[rate_key],
+        "p50_ms": latency["p50"],
+        "p95_ms": latency["p95"],
+        "p99_ms": latency["p99"],
+        "cpu_ms_each": measured["cpu_ms_per_item"]["total"],
+        "load_1m": measured["load_before"][0],
+    }
+
+
+def median_of(rows: list[dict[str, Any]], configuration: str, key: str) -> float | None:
+    """The median of a column over the rounds of one configuration."""
+    values = [r[key] for r in rows if r["configuration"] == configuration and r[key] is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+async def throughput(ctx: Context) -> ScenarioResult:
+    """(a) raw Temporal, four no-op activities vs (b) the full product path, same server config.
+
+    Rounds alternate a, b, a, b… on fresh durable (SQLite + WAL) dev servers so slow drift in
+    the machine's load hits both alike; the ratio uses the medians.
+    """
+    n = ctx.size(500, 20)
+    warmup = ctx.size(20, 3)
+    started = now_iso()
+    rows: list[dict[str, Any]] = []
+    raw: list[dict[str, Any]] = []
+    for round_no in range(1, ctx.repeat + 1):
+        a = await baseline(ctx.folder(f"throughput-a{round_no}"), n, warmup)
+        rows.append(row("a: raw Temporal, 4 no-op activities", round_no, a, "workflows_per_s"))
+        b = await full_path(ctx.folder(f"throughput-b{round_no}"), n, warmup)
+        rows.append(row("b: full path, instant providers", round_no, b, "postcards_per_s"))
+        raw += [{"workload": "a", **a}, {"workload": "b", **b}]
+    a_rate = median_of(rows, rows[0]["configuration"], "per_s")
+    b_rate = median_of(rows, rows[1]["configuration"], "per_s")
+    ratio = round(b_rate / a_rate, 3) if a_rate and b_rate else None
+    b_p99 = median_of(rows, rows[1]["configuration"], "p99_ms")
+    return ScenarioResult(
+        name="throughput",
+        title=f"Throughput: the full path vs raw Temporal (N={n}, full concurrency)",
+        columns=COLUMNS,
+        rows=rows,
+        targets=[
+            Target.at_least("full path / raw Temporal (b/a)", ratio, 0.8, ""),
+            Target.at_least("full path, durable", b_rate, 15, "postcards/s"),
+        ],
+        metrics={
+            "a_workflows_per_s": a_rate,
+            "b_postcards_per_s": b_rate,
+            "ratio_b_over_a": ratio,
+            "b_p50_ms": median_of(rows, rows[1]["configuration"], "p50_ms"),
+            "b_p95_ms": median_of(rows, rows[1]["configuration"], "p95_ms"),
+            "b_p99_ms": b_p99,
+            "runs": raw,
+        },
+        notes=[
+            "per_s: completed workflows (a) or postcards (b) over first start/create → last "
+            "completion; latency: start → result (a), create → COMPLETED in the database (b).",
+            "Both on fresh `temporal server start-dev` with SQLite + WAL pragmas; the same "
+            "worker settings (`worker_tuning`) and data converter; warm-up runs excluded.",
+        ],
+        params={"n": n, "warmup": warmup, "repeat": ctx.repeat},
+        started_at=started,
+        finished_at=now_iso(),
+        machine=machine(),
+        quick=ctx.quick,
+    )
+
+
+async def variants(ctx: Context) -> ScenarioResult:
+    """The full path under each configuration in VARIANTS, rounds interleaved."""
+    n = ctx.size(300, 15)
+    warmup = ctx.size(20, 3)
+    started = now_iso()
+    rows: list[dict[str, Any]] = []
+    raw: list[dict[str, Any]] = []
+    for round_no in range(1, ctx.repeat + 1):
+        for index, (name, env) in enumerate(VARIANTS.items()):
+            folder = ctx.folder(f"variant-{index}-r{round_no}")
+            measured = await full_path(folder, n, warmup, env=env)
+            rows.append(row(name, round_no, measured, "postcards_per_s"))
+            raw.append({"variant": name, **measured})
+    medians = [
+        {
+            "configuration": name,
+            "round": "median",
+            "per_s": median_of(rows, name, "per_s"),
+            "p50_ms": median_of(rows, name, "p50_ms"),
+            "p95_ms": median_of(rows, name, "p95_ms"),
+            "p99_ms": median_of(rows, name, "p99_ms"),
+            "cpu_ms_each": median_of(rows, name, "cpu_ms_each"),
+            "load_1m": median_of(rows, name, "load_1m"),
+        }
+        for name in VARIANTS
+    ]
+    return ScenarioResult(
+        name="variants",
+        title=f"Full path under worker and server settings (N={n} each)",
+        columns=COLUMNS,
+        rows=medians + (rows if ctx.repeat > 1 else []),
+        metrics={"variants": VARIANTS, "runs": raw},
+        notes=["Each configuration runs the full path (b) on its own fresh stack."],
+        params={"n": n, "warmup": warmup, "repeat": ctx.repeat},
+        started_at=started,
+        finished_at=now_iso(),
+        machine=machine(),
+        quick=ctx.quick,
+    )

@@ -1,0 +1,151 @@
+"""The two throughput workloads: the raw-Temporal baseline (a) and the product's full path (b)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.infra import (
+    PYTHON,
+    Process,
+    Storage,
+    connect,
+    cpu_ms_per_item,
+    cpu_snapshot,
+    product_stack,
+    running,
+    temporal_process,
+)
+from bench.measure import PostcardTable, load_average, summary
+from bench.noop import NoopWorkflow
+from core.devserver import free_port
+
+PROMPTS = (
+    "做一张温馨可爱的生日明信片",
+    "a calm thank-you card for my team",
+    "Happy Mid-Autumn Festival to my grandparents",
+    "get well soon, Sam",
+)
+
+
+async def baseline(
+    workdir: Path, n: int, warmup: int, storage: Storage = "wal", env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """(a) N NoopWorkflows started at once on a fresh dev server; workflows/s, start→result."""
+    await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
+    temporal = temporal_process(workdir, storage)
+    with running(temporal):
+        address = f"127.0.0.1:{temporal.port}"
+        client = await connect(address)
+        queue = "noop-bench"
+        worker_env = {
+            "TEMPORAL_ADDRESS": address,
+            "TEMPORAL_TASK_QUEUE": queue,
+            "WORKER_METRICS_PORT": str(free_port()),
+            **(env or {}),
+        }
+        worker = Process("noop-worker", [PYTHON, "-m", "bench.noop"], workdir, worker_env)
+        with running(worker):
+
+            async def one(i: int) -> tuple[float, float]:
+                began = time.perf_counter()
+                await client.execute_workflow(
+                    NoopWorkflow.run,
+                    f"v{i}",
+                    id=f"noop-{uuid.uuid4().hex}",
+                    task_queue=queue,
+                    execution_timeout=timedelta(minutes=10),
+                )
+                return began, time.perf_counter()
+
+            await asyncio.gather(*(one(i) for i in range(warmup)))
+            processes = {"temporal": temporal, "worker": worker}
+            load, cpu = load_average(), cpu_snapshot(processes)
+            began = time.perf_counter()
+            spans = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(n))), 900)
+            ended = time.perf_counter()
+            cpu_ms = cpu_ms_per_item(cpu, cpu_snapshot(processes), n)
+    latencies = [(done - start) * 1000 for start, done in spans]
+    elapsed = ended - began
+    return {
+        "n": n,
+        "storage": storage,
+        "elapsed_s": round(elapsed, 2),
+        "workflows_per_s": round(n / elapsed, 2),
+        "latency_ms": summary(latencies),
+        "cpu_ms_per_item": cpu_ms,
+        "load_before": load,
+        "load_after": load_average(),
+    }
+
+
+async def create_all(api_url: str, n: int, concurrency: int, offset: int = 0) -> list[str]:
+    """POST n creates with at most `concurrency` in flight; the task ids, in order."""
+    limit = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=api_url, timeout=60, limits=limits) as http:
+
+        async def one(i: int) -> str:
+            async with limit:
+                prompt = PROMPTS[(i + offset) % len(PROMPTS)]
+                reply = await http.post("/api/v1/postcards/create", json={"prompt": prompt})
+            reply.raise_for_status()
+            task_id: str = reply.json()["task_id"]
+            return task_id
+
+        return list(await asyncio.gather(*(one(i) for i in range(n))))
+
+
+async def full_path(
+    workdir: Path,
+    n: int,
+    warmup: int,
+    env: dict[str, str] | None = None,
+    concurrency: int = 50,
+    storage: Storage = "wal",
+    timeout_s: float = 900,
+) -> dict[str, Any]:
+    """(b) N HTTP creates → stream → starter → PostcardWorkflow (`instant`) until COMPLETED."""
+    async with product_stack(workdir, "instant", env, storage) as stack:
+        table = PostcardTable(stack.database_url)
+        try:
+            await create_all(stack.api_url, warmup, concurrency)
+            if not await table.wait_finished(warmup, timeout_s):
+                raise RuntimeError(f"warm-up did not finish: {stack.processes['worker'].tail()}")
+            load, cpu = load_average(), cpu_snapshot(stack.processes)
+            began = time.perf_counter()
+            ids = await create_all(stack.api_url, n, concurrency)
+            created_s = time.perf_counter() - began
+            finished = await table.wait_finished(warmup + n, timeout_s)
+            wall = time.perf_counter() - began
+            cpu_ms = cpu_ms_per_item(cpu, cpu_snapshot(stack.processes), n)
+            rows = await asyncio.to_thread(table.rows, ids)
+        finally:
+            table.close()
+    completed = [r for r in rows if r.status == "COMPLETED"]
+    latencies = [r.latency_ms for r in completed if r.latency_ms is not None]
+    first = min(r.created_at for r in rows)
+    last = max((r.completed_at for r in completed if r.completed_at), default=first)
+    span = max((last - first).total_seconds(), 1e-9)
+    return {
+        "n": n,
+        "storage": storage,
+        "env": env or {},
+        "all_finished": finished,
+        "completed": len(completed),
+        "failed": sum(r.status == "FAILED" for r in rows),
+        "creates_elapsed_s": round(created_s, 2),
+        "elapsed_s": round(span, 2),
+        "wall_s": round(wall, 2),
+        "postcards_per_s": round(len(completed) / span, 2),
+        "latency_ms": summary(latencies),
+        "cpu_ms_per_item": cpu_ms,
+        "load_before": load,
+        "load_after": load_average(),
+    }
