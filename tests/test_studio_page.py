@@ -95,6 +95,10 @@ async def test_create_watch_preview_share_and_browse(
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         await screenshot(page, "completed-phone")
 
+        await page.reload()
+        await wait_steps_completed(page)
+        assert await page.get_attribute("#run", "data-task-id") == task_id
+
         await page.click("#lang")
         assert await page.text_content("h1") == "✉ 明信片工作室"
         assert await page.get_attribute("html", "lang") == "zh-CN"
@@ -172,9 +176,9 @@ async def test_keyboard_only_creation_in_chinese(
         assert "中秋" in await page.input_value("#prompt")
         await page.keyboard.press("End")
         await page.keyboard.type("，祝他们身体健康")
-        await tab_to(page, "#theme")
+        await tab_to(page, "#style")
         await page.keyboard.press("ArrowDown")
-        assert await page.input_value("#theme") != "mid_autumn"
+        assert await page.input_value("#style") == "papercut"
         await tab_to(page, "#submit")
         await page.keyboard.press("Enter")
 

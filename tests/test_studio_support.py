@@ -82,11 +82,12 @@ async def studio_page(
 
 
 async def wait_steps_completed(page: Page, timeout_ms: float = 60_000) -> None:
-    """Every step row in the DOM reaches completed."""
+    """Every step row in the DOM reaches completed, and then the whole run."""
     for step in STEPS:
         await page.wait_for_selector(
             f"#steps li[data-step='{step}'][data-state='completed']", timeout=timeout_ms
         )
+    await page.wait_for_selector("#run-status[data-status='COMPLETED']", timeout=timeout_ms)
 
 
 async def screenshot(page: Page, name: str) -> Path:

@@ -56,7 +56,8 @@ export function renderProgress(next = body) {
     const step = body.steps[name] || { status: "pending", attempts: 0 };
     const li = list.querySelector(`[data-step="${name}"]`);
     li.dataset.state = step.status;
-    li.toggleAttribute("aria-current", body.current_step === name && step.status === "running");
+    if (body.current_step === name && step.status === "running") li.setAttribute("aria-current", "step");
+    else li.removeAttribute("aria-current");
     li.querySelector(".step-name").textContent = stepLabel(name);
     li.querySelector(".step-state").textContent = t(`state.${step.status}`);
     li.querySelector(".step-time").textContent = timing(step);
