@@ -17,9 +17,10 @@ from pydantic import SecretStr
 from temporalio.client import Client
 
 from core.devserver import free_port, port_open
+from core.models import PostcardError
 from core.settings import Settings
 from core.wiring import repository
-from tests.harness import running_worker
+from tests.harness import make_request, running_worker
 from tests.stack import RedisServer, run_starter, stack_settings
 from tests.test_pipeline import BlockedImage, FixedFactory
 from tests.test_studio_support import (
@@ -87,6 +88,20 @@ async def test_failure_shows_step_and_reason_and_retry_resubmits(
             ("A birthday card with a big cake", "papercut", "birthday")
         }
         await page.wait_for_selector(f"#cards li[data-task-id='{second}'] [data-status='FAILED']")
+
+        store = repository(stack.settings)
+        for n in range(8):
+            filler = store.create_pending(make_request(f"gallery filler {n}"))
+            store.mark_failed(filler.task_id, PostcardError(step="ingest", type="T", message="x"))
+        await page.click("#refresh")
+        await page.wait_for_selector("#page-info:has-text('Page 1 of')")
+        assert await page.locator("#cards li").count() == 8
+        assert await page.is_disabled("#prev") and await page.is_enabled("#next")
+        await page.click("#next")
+        await page.wait_for_selector("#page-info:has-text('Page 2 of')")
+        await page.click(f"#cards li[data-task-id='{second}'] button")
+        await page.wait_for_selector(f"#run[data-task-id='{second}']")
+        await failure.wait_for()
 
 
 @asynccontextmanager
