@@ -36,6 +36,13 @@ class CreatePostcard(BaseModel):
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    @field_validator("prompt", "style", "theme", "language", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class Created(BaseModel):
     """The answer to a create: poll `status_url`."""

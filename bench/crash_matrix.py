@@ -34,9 +34,10 @@ CREATE = "/api/v1/postcards/create"
 
 @dataclass
 class Kill:
-    """One SIGKILL: seconds after the batch began, and how long the component stayed down."""
+    """One SIGKILL: how long the component ran (since the batch began or its last restart)
+    before it, and how long it then stayed down."""
 
-    at_s: float
+    up_s: float
     down_s: float
 
 
@@ -50,9 +51,11 @@ class Creates:
 
 
 def kill_plan(rng: random.Random, kills: int, span_s: float) -> list[Kill]:
-    """Random kill times while the batch is being created and processed."""
-    times = sorted(rng.uniform(0.3, max(0.4, span_s * 0.7)) for _ in range(kills))
-    return [Kill(round(t, 2), round(rng.uniform(0.5, 2.0), 2)) for t in times]
+    """Random kill points while the batch is being created and processed: each kill comes
+    after the component ran for a while, so it dies with work in hand."""
+    first = rng.uniform(0.3, max(0.4, span_s * 0.5))
+    ups = [first] + [rng.uniform(1.0, 3.0) for _ in range(kills - 1)]
+    return [Kill(round(up, 2), round(rng.uniform(0.5, 2.0), 2)) for up in ups]
 
 
 async def create_one(http: httpx.AsyncClient, n: int, creates: Creates, deadline: float) -> None:
@@ -95,14 +98,16 @@ async def chaos(stack: CrashStack, component: str, plan: list[Kill], began: floa
     target = stack.components[component.removesuffix("-wiped")]
     wiped = component == "redis-wiped"
     starter = stack.components["starter"]
+    up_since = began
     for kill in plan:
         starter.pause(wiped)
-        await asyncio.sleep(max(0.0, began + kill.at_s - time.monotonic()))
+        await asyncio.sleep(max(0.0, up_since + kill.up_s - time.monotonic()))
         target.kill()
         if wiped:
             stack.wipe_redis()
         await asyncio.sleep(kill.down_s)
         await asyncio.to_thread(target.start)
+        up_since = time.monotonic()
         if wiped:
             starter.pause(False)
     return time.monotonic()

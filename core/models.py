@@ -77,12 +77,20 @@ class PostcardRequest(BaseModel):
     style: str | None = Field(default=None, max_length=64)
     theme: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, max_length=16)
-    user_id: str = "local"
+    user_id: str = Field(default="local", min_length=1, max_length=128)
     created_at: datetime
     metadata: dict[str, str] = Field(default_factory=dict)
     variation: int = 0
     use_cache: bool = True
     options: WorkflowOptions = Field(default_factory=WorkflowOptions)
+
+    @field_validator("task_id", "user_input", "style", "theme", "language", "user_id")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        # PostgreSQL text cannot hold NUL (the insert fails), and no wish needs one.
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class VisualStyle(BaseModel):

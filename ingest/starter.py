@@ -13,7 +13,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -196,7 +196,12 @@ class Starter:
             reason = f"not started after {deliveries - 1} deliveries"
             await self.dead_letter(entry_id, fields, reason, "DeliveryExhausted")
             return
-        await asyncio.to_thread(self.repo.create_pending, request)
+        try:
+            await asyncio.to_thread(self.repo.create_pending, request)
+        except DataError as exc:  # a value the database cannot store: retrying cannot help
+            reason = f"the database refused the entry: {str(exc.orig).splitlines()[0][:300]}"
+            await self.dead_letter(entry_id, fields, reason, "InvalidStreamEntry")
+            return
         try:
             created = await self._start(request)
         except TemporalRejected as exc:
