@@ -20,6 +20,7 @@ from cli.main import app
 from core.models import Concept, Content, PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
 from engine.moods import LAYOUTS
+from providers.html_validator import validate_page
 
 REQUESTS_FILE = Path(__file__).resolve().parents[2] / "shared/data/requests.jsonl"
 # Names in requests.jsonl that the engine spells differently or splits more finely.
@@ -262,6 +263,7 @@ def test_page_is_valid_self_contained_and_escaped(layout: str) -> None:
     assert re.findall(r'src="([^"]*)"', page) == ["/blobs/card.png"]
     assert not re.search(r"https?://|@import|url\(|<link[^>]+stylesheet", page)
     assert "prefers-reduced-motion" in page and "Noto Sans CJK SC" in page
+    assert validate_page(page, "/blobs/card.png") == []
 
 
 def test_page_drops_an_unsafe_image_url() -> None:

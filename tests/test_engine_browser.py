@@ -134,6 +134,14 @@ FINISHED = """
   return a.playState === "running" && timing && timing.iterations !== Infinity;
 }).length === 0
 """
+# The words have finished entering (the scroll layout starts their entrance once in view).
+SHOWN = """
+() => [...document.querySelectorAll("[data-role]")].every((el) => {
+  let opacity = 1;
+  for (let n = el; n; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
+  return opacity > 0.99;
+})
+"""
 STILL = (
     "() => new Promise((ok) => { const y = scrollY; setTimeout(() => ok(scrollY === y), 120); })"
 )
@@ -243,6 +251,7 @@ def _settle(page: Page) -> None:
 
 
 def _check_words(page: Page) -> None:
+    page.wait_for_function(SHOWN, timeout=15_000)
     for role in ("title", "body"):
         probe = page.locator(f"[data-role={role}]").evaluate(PROBE)
         assert probe["visible"], (role, probe)
