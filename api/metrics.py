@@ -52,10 +52,21 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = _route_template(scope)
             REQUESTS.labels(route, scope["method"], str(status)).inc()
             if route == CREATE_ROUTE and scope["method"] == "POST":
                 CREATE_SECONDS.observe(time.perf_counter() - started)
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template; a fixed documented path when a middleware answered first."""
+    route = scope.get("route")
+    if route is not None:
+        return str(route.path)
+    app, path = scope.get("app"), scope.get("path", "")
+    if isinstance(app, FastAPI) and path in app.openapi().get("paths", {}):
+        return str(path)
+    return "unmatched"
 
 
 def install(app: FastAPI) -> None:

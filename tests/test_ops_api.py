@@ -30,6 +30,8 @@ async def test_api_metrics_count_route_templates_and_create_latency(
             assert (await http.get(f"/api/v1/postcards/status/{task_id}")).status_code == 200
             assert (await http.get("/api/v1/postcards/status/no-such-task")).status_code == 404
             assert (await http.post(CREATE, json={"prompt": ""})).status_code == 422
+            too_big = {"prompt": "x" * (stack.max_body_bytes + 1)}
+            assert (await http.post(CREATE, json=too_big)).status_code == 413
             assert (await http.get(f"/nowhere/{task_id}")).status_code == 404
             response = await http.get("/metrics")
             after = await scrape(f"{base}/metrics")
@@ -43,9 +45,10 @@ async def test_api_metrics_count_route_templates_and_create_latency(
     requests = "postcard_api_requests_total"
     assert grew(requests, route=CREATE, method="POST", status="202") == 1
     assert grew(requests, route=CREATE, method="POST", status="422") == 1
+    assert grew(requests, route=CREATE, method="POST", status="413") == 1, "a middleware's answer"
     assert grew(requests, route=STATUS, method="GET", status="200") == 1
     assert grew(requests, route=STATUS, method="GET", status="404") == 1
     assert grew(requests, route="unmatched", method="GET", status="404") == 1
     assert not any(task_id in dict(labels).get("route", "") for _, labels in after)
-    assert grew("postcard_api_create_seconds_count") == 2
-    assert grew("postcard_api_create_seconds_bucket", le="+Inf") == 2
+    assert grew("postcard_api_create_seconds_count") == 3
+    assert grew("postcard_api_create_seconds_bucket", le="+Inf") == 3
