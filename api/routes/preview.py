@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
-from urllib.parse import urlsplit
+from typing import Annotated
+from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, status
 from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import ServicesDep, UserDep, owned_postcard
@@ -14,6 +16,24 @@ from core.settings import Settings
 router = APIRouter(tags=["preview"])
 BLOB_KEY = re.compile(r"^(images|pages)/([0-9A-Za-z_-]{1,64})\.(png|jpg|html)$")
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "html": "text/html; charset=utf-8"}
+# The frame a top-level preview gets: CSP sandboxing cannot stop a top-level page navigating
+# itself away (to any URL, carrying what it likes), but a parent's frame-src can (docs/security.md).
+FRAME_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "frame-src 'self'",
+        "style-src 'unsafe-inline'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
+FRAME_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<title>Postcard</title><style>html,body{{margin:0;height:100%;background:#111}}
+iframe{{display:block;border:0;width:100%;height:100%}}</style></head>
+<body><iframe src="{src}" sandbox="allow-scripts" referrerpolicy="no-referrer" title="Postcard">
+</iframe></body></html>"""
 
 
 def preview_policy(settings: Settings) -> str:
@@ -49,14 +69,32 @@ def untrusted_headers(settings: Settings) -> dict[str, str]:
 
 
 @router.get("/preview/{task_id}", response_class=HTMLResponse)
-def preview(task_id: str, services: ServicesDep, user: UserDep) -> HTMLResponse:
-    """The generated page, sandboxed: it cannot reach this origin, its cookies or the API."""
+def preview(
+    task_id: str,
+    services: ServicesDep,
+    user: UserDep,
+    sec_fetch_dest: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> HTMLResponse:
+    """The generated page, sandboxed: it cannot reach this origin, its cookies or the API.
+
+    A browser opening it top-level gets it inside a frame of this URL, which pins it in place.
+    """
     row = owned_postcard(task_id, services, user)
     if not row.frontend_code:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"postcard {task_id!r} has no page yet (status {row.status})"
         )
-    return HTMLResponse(row.frontend_code, headers=untrusted_headers(services.settings))
+    if sec_fetch_dest == "document":
+        src = html.escape(f"/preview/{quote(task_id, safe='')}")
+        headers = {"Content-Security-Policy": FRAME_POLICY, "Vary": "Sec-Fetch-Dest"}
+        headers |= {
+            k: v
+            for k, v in untrusted_headers(services.settings).items()
+            if k != "Content-Security-Policy"
+        }
+        return HTMLResponse(FRAME_PAGE.format(src=src), headers=headers)
+    headers = untrusted_headers(services.settings) | {"Vary": "Sec-Fetch-Dest"}
+    return HTMLResponse(row.frontend_code, headers=headers)
 
 
 @router.get("/files/{key:path}")
