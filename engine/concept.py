@@ -5,22 +5,17 @@ from __future__ import annotations
 import random
 
 from core.models import Concept, PostcardRequest, VisualStyle
-from engine import moods
+from engine import illustrate, moods, particles, scenery
 from engine.colour import luminance, mix, saturate, to_hex, to_rgb
 from engine.occasions import BY_KEY, GENERAL, detect_occasion
 from engine.people import People, find_people
 from engine.profiles import PROFILES, Profile
 from engine.text import detect_language, normalise, pick, safe_fragment, stable_rng
 
-HEROES = frozenset(
-    "cake balloons gift rings flowers hearts moon sun books boat cap candle rainbow lanterns "
-    "plum_blossom fireworks mooncake zongzi pine_trees temple cat mountains stars".split()
-)
-SCENES = frozenset("hills meadow table sea city lake mountains snowfield clouds".split())
-PARTICLES = frozenset(
-    "confetti stars petals hearts birds leaves butterflies clouds fireworks snow balloons "
-    "maple_leaves music plum_blossom".split()
-)
+# What the illustrator can paint, by role.
+HEROES = frozenset(illustrate.HEROES)
+SCENES = frozenset(scenery.SCENES)
+PARTICLES = frozenset(particles.PAINTERS)
 _HANGING = {"lanterns"}
 _NIGHT_TOP, _NIGHT_BOTTOM = (16, 20, 48), (70, 48, 110)
 _TONE_STYLE = {

@@ -94,6 +94,9 @@ def audience_of(relation: str | None, default: str = "general") -> str:
     if not relation:
         return "general"
     lowered = relation.lower()
+    named = next((g for g in AUDIENCES if re.search(rf"\b{g}\b", lowered)), None)
+    if named:
+        return named
     return next((g for g, words in AUDIENCES.items() if _first(lowered, words) >= 0), default)
 
 

@@ -144,7 +144,6 @@ def _theme(concept: Concept) -> dict[str, str]:
         "paper_shade": to_hex(mix(paper, roles.accent, 0.18)),
         "paper_ink": to_hex(_readable(roles.ink, paper)),
         "seal": to_hex(roles.accent),
-        "glow": to_hex(roles.highlight),
         "scheme": "dark" if luminance(panel) < 0.2 else "light",
     }
 

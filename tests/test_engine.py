@@ -17,7 +17,7 @@ from PIL import Image, ImageFilter, ImageStat
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.models import Concept, Content, PostcardRequest
+from core.models import Concept, Content, PostcardRequest, VisualStyle
 from engine import make_concept, render_illustration, render_page, write_content
 from engine.moods import LAYOUTS
 from providers.html_validator import validate_page
@@ -223,6 +223,32 @@ def _mean(picture: Image.Image) -> float:
     return float(ImageStat.Stat(picture).mean[0])
 
 
+def test_a_concept_from_another_provider_is_understood() -> None:
+    request = ask("生日快乐")
+    concept = Concept(
+        theme="Mum's birthday",
+        occasion="Birthday",
+        emotion="joy",
+        tone="Warm",
+        visual_style=VisualStyle(
+            palette=["#FFE5EC", "#FFB3C6"],
+            composition="cake in the middle",
+            art_style="Watercolor",
+            motifs=["balloon", "月亮", "a tiny dragon"],
+        ),
+        copy_direction="short",
+        audience="her mum",
+        recipient="妈妈",
+        language="zh-CN",
+        layout="open",
+    )
+    content = write_content(request, concept)
+    assert content.language == "zh" and "妈妈" in content.body and "您" in content.body
+    picture = Image.open(io.BytesIO(render_illustration(concept, content, width=300, height=400)))
+    assert picture.size == (300, 400)
+    assert 'data-layout="envelope"' in render_page(concept, content, "https://cdn.example/a.png")
+
+
 def test_illustration_is_deterministic_per_seed() -> None:
     concept = make_concept(ask("Greetings from Kyoto — temples and maple leaves"))
     first = render_illustration(concept, None, width=200, height=200, seed=3)
@@ -285,9 +311,9 @@ def test_sample_command_writes_cards_and_a_sheet(tmp_path: Path) -> None:
     assert languages == {"zh-CN", "en"}
 
 
-WORDS = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=300
-)
+# Any text a request may hold (the model refuses NUL, which no database column can store).
+CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00")
+WORDS = st.text(alphabet=CHARACTERS, min_size=1, max_size=300)
 MIXED = st.lists(
     st.sampled_from(
         [
@@ -318,8 +344,8 @@ LONG = st.sampled_from(["生日快乐，", "happy birthday ", "🎈", "谢谢 th
 REQUESTS = st.builds(
     ask,
     st.one_of(WORDS, MIXED, LONG, st.sampled_from(["🎂🎉", " ", "。", "card", "\t\n"])),
-    style=st.one_of(st.none(), st.text(max_size=64)),
-    theme=st.one_of(st.none(), st.text(max_size=64)),
+    style=st.one_of(st.none(), st.text(alphabet=CHARACTERS, max_size=64)),
+    theme=st.one_of(st.none(), st.text(alphabet=CHARACTERS, max_size=64)),
     language=st.one_of(st.none(), st.sampled_from(["zh", "en", "zh-TW", "fr", "", "EN-us"])),
     variation=st.integers(min_value=0, max_value=10_000),
 )

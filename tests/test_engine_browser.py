@@ -323,3 +323,26 @@ def test_every_layout_and_both_languages_are_covered(site: tuple[str, list[Case]
     assert {case.layout for case in cases} == set(LAYOUTS)
     assert {case.name.split("-")[2] for case in cases} == {"zh", "en"}
     assert len(cases) >= 24
+
+
+def test_a_swipe_turns_the_card_in_the_swipe_direction(
+    site: tuple[str, list[Case]], contexts: dict[str, BrowserContext]
+) -> None:
+    base, cases = site
+    case = next(case for case in cases if case.layout == "flip")
+    page, _, errors = _open(contexts["phone"], base + case.page)
+    try:
+        box = page.locator("[data-tap]").bounding_box()
+        assert box is not None
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] * 0.8, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.2, y, steps=6)
+        page.mouse.up()
+        page.wait_for_function("() => document.documentElement.dataset.state === 'open'")
+        assert page.evaluate("document.documentElement.dataset.dir") == "left"
+        _settle(page)
+        assert page.evaluate("document.documentElement.dataset.state") == "open"
+        assert errors == []
+    finally:
+        page.close()
