@@ -203,12 +203,10 @@ async def test_keyboard_only_creation_in_chinese(
 async def tab_to(page: Page, selector: str, backwards: bool = False, limit: int = 80) -> None:
     """Press Tab until the element matching selector has focus; every stop shows a focus ring."""
     key = "Shift+Tab" if backwards else "Tab"
-    path = []
     for _ in range(limit):
         await page.keyboard.press(key)
         state = await page.evaluate(FOCUS_STATE, selector)
-        path.append(f"{state['tag']}#{state['id']}")
-        assert state["ring"], f"no visible focus on the way to {selector}: {path}"
+        assert state["ring"], f"no visible focus on {state['tag']}#{state['id']}"
         if state["match"]:
             return
     raise AssertionError(f"{selector} never got keyboard focus")
