@@ -15,7 +15,7 @@ from activities import PostcardActivities
 from core.logs import configure_logging
 from core.migrate import migrate
 from core.settings import Settings, get_settings
-from core.wiring import blob_store, repository, temporal_client
+from core.wiring import blob_store, redis_client, repository, temporal_client
 from ops.health import Liveness, health_endpoint, worker_probes
 from ops.temporal_metrics import export_sdk_metrics
 from providers.factory import ProviderFactory
@@ -52,7 +52,7 @@ def build_worker(
     activities = PostcardActivities(
         repository(settings),
         blob_store(settings),
-        providers or ProviderFactory(settings),
+        providers or ProviderFactory(settings, redis=redis_client(settings)),
         settings.effective_public_base_url,
     )
     return Worker(
