@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from temporalio.client import Client
 
 from core.settings import Settings
@@ -203,10 +205,15 @@ async def test_keyboard_only_creation_in_chinese(
 async def tab_to(page: Page, selector: str, backwards: bool = False, limit: int = 80) -> None:
     """Press Tab until the element matching selector has focus; every stop shows a focus ring."""
     key = "Shift+Tab" if backwards else "Tab"
+    path = []
     for _ in range(limit):
         await page.keyboard.press(key)
+        # Focus entering the out-of-process preview frame reaches this document a moment later.
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_function("document.activeElement !== document.body", timeout=2000)
         state = await page.evaluate(FOCUS_STATE, selector)
-        assert state["ring"], f"no visible focus on {state['tag']}#{state['id']}"
+        path.append(f"{state['tag']}#{state['id']}")
+        assert state["ring"], f"no visible focus on the way to {selector}: {path}"
         if state["match"]:
             return
     raise AssertionError(f"{selector} never got keyboard focus")

@@ -58,11 +58,18 @@ function card(item) {
   return li;
 }
 
+// Redrawing must not drop keyboard focus: it stays on the same card, or moves to the heading.
 function draw() {
+  const active = document.activeElement;
+  const focusedCard = cards.contains(active) ? active.closest("li")?.dataset.taskId : null;
   cards.replaceChildren(...items.map(card));
   $("page-info").textContent = t("gallery.page", { page, pages });
   $("prev").disabled = page <= 1;
   $("next").disabled = page >= pages;
+  if (focusedCard || active.disabled) {
+    const again = focusedCard && cards.querySelector(`li[data-task-id="${CSS.escape(focusedCard)}"] button`);
+    (again || $("gallery-h")).focus();
+  }
   if (!items.length && !note.dataset.error) note.textContent = t("gallery.empty");
 }
 
