@@ -115,7 +115,7 @@ async def api_process(settings: Settings, folder: Path) -> AsyncIterator[Process
     command += ["--port", str(settings.api_port), "--timeout-graceful-shutdown", "1"]
     process = await asyncio.create_subprocess_exec(*command, cwd=folder, env=env)
     try:
-        for _ in range(300):
+        for _ in range(600):
             if port_open("127.0.0.1", settings.api_port):
                 break
             assert process.returncode is None, "the API exited at start-up"
