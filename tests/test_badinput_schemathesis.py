@@ -93,8 +93,8 @@ async def test_fuzzed_requests_get_no_5xx_and_every_4xx_has_a_reason(
             o.label for o in operations
         }
         fuzzable = [o for o in operations if takes_input(o)]
-        # The full budget on PostgreSQL (the stricter store), a third of it on SQLite.
-        share = 1 if "postgresql" in settings.effective_database_url else 3
+        # The full budget on PostgreSQL (the stricter store), a sixth of it on SQLite.
+        share = 1 if "postgresql" in settings.effective_database_url else 6
         cases = (MIN_TOTAL_CASES // len(fuzzable) + 20) // share
         counts: Counter[str] = Counter()
         problems = []
