@@ -42,8 +42,11 @@ _EN_REL = (
 )
 _EN_NAME = r"[A-Z][a-z'’-]+"
 _EN_NAMES = rf"{_EN_NAME}(?:\s*(?:&|and)\s*{_EN_NAME})?"
+# "for my friend Anna", "to my team", "for Tom"; not "moving to Berlin" or "a trip to Rome".
 _EN_FOR = re.compile(
-    rf"\b(?:for|to)\s+(?:(?:my|our)\s+(?:dear\s+|dearest\s+|lovely\s+)?({_EN_REL})\b\s*({_EN_NAMES})?|({_EN_NAMES}))"
+    r"\b(?:for|(?<!moving )(?<!move )(?<!trip )(?<!going )(?<!back )(?<!flying )to)\s+"
+    rf"(?:(?:my|our)\s+(?:dear\s+|dearest\s+|lovely\s+)?({_EN_REL})\b\s*({_EN_NAMES})?"
+    rf"|({_EN_NAMES}))"
 )
 _EN_FAMILY = re.compile(rf"\bthe\s+(?:whole\s+)?({_EN_NAME})\s+family\b")
 _EN_VOCATIVE = re.compile(rf",\s*({_EN_NAMES}|(?i:{_EN_REL}))\s*(?=[.!?—–-]|$)")
