@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 from temporalio.client import Client
 
 from core.settings import Settings
@@ -25,6 +24,7 @@ from tests.test_studio_support import (
     studio_page,
     studio_stack,
     wait_steps_completed,
+    wait_until,
 )
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -134,9 +134,7 @@ async def _assert_preview(page: Page, task_id: str, title: str) -> None:
     frame = await handle.content_frame()
     assert frame is not None
     await frame.wait_for_load_state()
-    await frame.wait_for_function(
-        "title => document.body && document.body.innerText.includes(title)", arg=title
-    )
+    await wait_until(frame, "title => document.body?.innerText.includes(title)", title)
     assert await frame.evaluate("origin") == "null"
 
 
@@ -209,8 +207,8 @@ async def tab_to(page: Page, selector: str, backwards: bool = False, limit: int 
     for _ in range(limit):
         await page.keyboard.press(key)
         # Focus entering the out-of-process preview frame reaches this document a moment later.
-        with contextlib.suppress(PlaywrightTimeout):
-            await page.wait_for_function("document.activeElement !== document.body", timeout=2000)
+        with contextlib.suppress(AssertionError):
+            await wait_until(page, "() => document.activeElement !== document.body", None, 2)
         state = await page.evaluate(FOCUS_STATE, selector)
         path.append(f"{state['tag']}#{state['id']}")
         assert state["ring"], f"no visible focus on the way to {selector}: {path}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Frame, Locator, Page, async_playwright
 from temporalio.client import Client
 
 from core.devserver import free_port
@@ -88,6 +89,17 @@ async def wait_steps_completed(page: Page, timeout_ms: float = 60_000) -> None:
             f"#steps li[data-step='{step}'][data-state='completed']", timeout=timeout_ms
         )
     await page.wait_for_selector("#run-status[data-status='COMPLETED']", timeout=timeout_ms)
+
+
+async def wait_until(
+    target: Page | Frame | Locator, predicate: str, arg: object = None, timeout_s: float = 15
+) -> None:
+    """Poll a JS predicate from here: wait_for_function polls with eval, which the CSP forbids."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await target.evaluate(predicate, arg):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {predicate}")
+        await asyncio.sleep(0.1)
 
 
 async def screenshot(page: Page, name: str) -> Path:
