@@ -20,8 +20,8 @@ from providers.strategy import model_for
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 
 
-def image_config(size: str) -> types.ImageConfig:
-    """`GEMINI_IMAGE_SIZE` (e.g. 1024x1536) as the nearest aspect ratio and size class."""
+def image_config(size: str, quality: str = "standard") -> types.ImageConfig:
+    """`GEMINI_IMAGE_SIZE` (e.g. 1024x1536) and `GEMINI_IMAGE_QUALITY` as ratio and size class."""
     try:
         width, height = (int(part) for part in size.lower().split("x", 1))
     except ValueError:
@@ -39,6 +39,10 @@ def image_config(size: str) -> types.ImageConfig:
     longest = max(width, height)
     # Only larger sizes are requested explicitly: older image models reject `imageSize`.
     image_size = "4K" if longest > 2048 else "2K" if longest > 1024 else None
+    if quality == "ultra":
+        image_size = "4K"
+    elif quality == "hd" and image_size is None:
+        image_size = "2K"
     return types.ImageConfig(aspect_ratio=ratio, image_size=image_size)
 
 
@@ -63,7 +67,9 @@ class GeminiImageProvider:
         prompt = image_prompt(concept, concept.language or request_language(request))
         config = types.GenerateContentConfig(
             response_modalities=["IMAGE"],
-            image_config=image_config(self._settings.gemini_image_size),
+            image_config=image_config(
+                self._settings.gemini_image_size, self._settings.gemini_image_quality
+            ),
             candidate_count=1,
         )
         contents = [types.Content(role="user", parts=[types.Part(text=prompt)])]

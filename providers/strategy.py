@@ -39,9 +39,9 @@ STRATEGY_MODELS: dict[str, dict[ModelStep, str]] = {
 
 
 def _explicit(settings: Settings, field: str) -> str | None:
-    """A model setting only when it was set (env, .env or constructor), not its default."""
-    value = getattr(settings, field)
-    return value if field in settings.model_fields_set and value else None
+    """A model setting when one was configured."""
+    value: str | None = getattr(settings, field)
+    return value or None
 
 
 def model_for(settings: Settings, step: ModelStep) -> str:

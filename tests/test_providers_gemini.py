@@ -235,6 +235,8 @@ def test_image_size_maps_to_ratio_and_size_class() -> None:
     assert image_config("1024x1024").image_size is None
     assert image_config("2048x2048").image_size == "2K"
     assert image_config("nonsense").aspect_ratio == "1:1"
+    assert image_config("1024x1024", "hd").image_size == "2K"
+    assert image_config("1024x1024", "ultra").image_size == "4K"
 
 
 async def test_connection_refused_is_retryable() -> None:
