@@ -162,9 +162,10 @@ class CrashStack:
             "LOG_LEVEL": "INFO",
             **self.extra_env,
         }
-        for secret in ("GEMINI_API_KEY", "ANTHROPIC_API_KEY", "API_KEYS"):
+        for secret in ("GEMINI_API_KEY", "ANTHROPIC_API_KEY"):
             if secret not in self.extra_env:
                 env.pop(secret, None)
+        env["API_KEYS"] = self.extra_env.get("API_KEYS", "")  # local mode unless asked
         self.env = env
         python = sys.executable
         logs = self.folder / "logs"

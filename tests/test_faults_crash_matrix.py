@@ -6,7 +6,6 @@ takes one row after another; `python -m bench.crash_matrix` is the longer soak o
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -22,7 +21,6 @@ async def test_every_component_survives_sigkill_mid_batch(tmp_path: Path) -> Non
         tmp_path, COMPONENTS, POSTCARDS, kills=1, seed=SEED, shared_stack=True
     )
     print("\n" + table(outcomes))
-    (tmp_path / "crash_matrix.json").write_text(json.dumps([o.__dict__ for o in outcomes]))
     by_name = {o.component: o for o in outcomes}
     assert set(by_name) == set(COMPONENTS)
 
