@@ -55,7 +55,7 @@ def kill_plan(rng: random.Random, kills: int, span_s: float) -> list[Kill]:
     after the component ran for a while, so it dies with work in hand."""
     first = rng.uniform(0.3, max(0.4, span_s * 0.5))
     ups = [first] + [rng.uniform(1.0, 3.0) for _ in range(kills - 1)]
-    return [Kill(round(up, 2), round(rng.uniform(0.5, 2.0), 2)) for up in ups]
+    return [Kill(round(up, 2), round(rng.uniform(1.0, 2.0), 2)) for up in ups]
 
 
 async def create_one(http: httpx.AsyncClient, n: int, creates: Creates, deadline: float) -> None:
