@@ -52,6 +52,10 @@ def status_body(row: Postcard, live: Progress | None, settings: Settings) -> Pos
     return PostcardStatusOut(
         task_id=row.task_id,
         status=status,
+        prompt=row.user_input,
+        style=row.style,
+        theme=row.theme,
+        language=row.language,
         current_step=None if status is PostcardStatus.COMPLETED else current,
         steps=_steps(row, live),
         data=data,

@@ -68,6 +68,10 @@ class PostcardStatusOut(BaseModel):
 
     task_id: str
     status: PostcardStatus
+    prompt: str
+    style: str | None = None
+    theme: str | None = None
+    language: str | None = None
     current_step: str | None
     steps: dict[str, StepProgress]
     data: PostcardData | None = None

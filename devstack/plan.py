@@ -160,6 +160,8 @@ def build_plan(settings: Settings) -> Plan:
                 settings.api_host,
                 "--port",
                 str(settings.api_port),
+                "--timeout-graceful-shutdown",
+                "5",
             ],
             api_host,
             settings.api_port,

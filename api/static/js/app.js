@@ -56,6 +56,10 @@ function showMode(next) {
 
 function render(body) {
   run.body = body;
+  // The server holds the request as it was made: retry re-submits exactly that.
+  if (body.prompt) {
+    run.request = { prompt: body.prompt, style: body.style, theme: body.theme, language: body.language };
+  }
   renderProgress(body);
   announceChanges(body);
   showTemporal(body);
