@@ -157,7 +157,7 @@ def known_task_ids(stack: CrashStack) -> set[str]:
     """Task ids already recorded (by earlier rows on a shared stack)."""
     repo = PostcardRepository(make_engine(stack.database_url))
     try:
-        return {r.task_id for r in repo.list_for_user(None, 0, 1_000_000)[0]}
+        return {r.task_id for r in all_rows(repo)}
     finally:
         repo.engine.dispose()
 
@@ -182,9 +182,7 @@ async def verify(
     calls = provider_calls(stack)
     statuses = Counter(r.status for r in rows)
     via_api = await api_statuses(stack, accepted)
-    repeated = Counter(
-        step for r in rows for step in STEPS if calls[r.task_id][step] > 1
-    )  # fmt: skip
+    repeated = Counter(step for r in rows for step in STEPS if calls[r.task_id][step] > 1)
     in_stream = await stream_task_ids(stack)
     outcome = Outcome(
         component=phase.component,
