@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 import requests
+import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.schemas import APIOperation
 
 from core.devserver import free_port
 from core.settings import Settings
 from tests.stack import RedisServer, serve_api, stack_settings
-
-schemathesis = pytest.importorskip("schemathesis", reason="dev dependency schemathesis>=4.32")
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.schemas import APIOperation  # noqa: E402
 
 MIN_TOTAL_CASES = 1000
 
