@@ -30,7 +30,11 @@ class LocalProvider:
     ) -> Picture:
         width, height = self._image_size
         png = await asyncio.to_thread(
-            render_illustration, concept, content, width=width, height=height,
+            render_illustration,
+            concept,
+            content,
+            width=width,
+            height=height,
             seed=request.variation,
         )
         return Picture(png, "image/png", width, height, Usage(model=LOCAL_MODEL))

@@ -21,13 +21,20 @@ REALISTIC_DELAYS = {"concept": 3.0, "content": 3.0, "image": 20.0, "frontend": 4
 
 def _tiny_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xcc\xdd")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xcc\xdd"))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG_1PX = _tiny_png()
@@ -53,17 +60,24 @@ class SimulatedProvider:
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
         await self._call("concept", request)
         concept = Concept(
-            theme="greeting", occasion="greeting", emotion="warm", tone="warm",
-            visual_style=VisualStyle(palette=["#FFFFFF", "#000000"], composition="plain",
-                                     art_style="none"),
-            copy_direction="plain", audience="anyone", language=request.language or "en",
+            theme="greeting",
+            occasion="greeting",
+            emotion="warm",
+            tone="warm",
+            visual_style=VisualStyle(
+                palette=["#FFFFFF", "#000000"], composition="plain", art_style="none"
+            ),
+            copy_direction="plain",
+            audience="anyone",
+            language=request.language or "en",
         )
         return concept, Usage(model=self.name)
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
         await self._call("content", request)
-        return Content(title="Hello", body="A simulated postcard.",
-                       language=concept.language), Usage(model=self.name)
+        return Content(
+            title="Hello", body="A simulated postcard.", language=concept.language
+        ), Usage(model=self.name)
 
     async def illustrate(
         self, request: PostcardRequest, concept: Concept, content: Content | None
@@ -75,8 +89,10 @@ class SimulatedProvider:
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str
     ) -> tuple[str, Usage]:
         await self._call("frontend", request)
-        page = (f'<!doctype html><html><head><meta charset="utf-8"><title>{content.title}'
-                f'</title></head><body><img src="{image_url}" alt=""></body></html>')
+        page = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>{content.title}'
+            f'</title></head><body><img src="{image_url}" alt=""></body></html>'
+        )
         return page, Usage(model=self.name)
 
 
