@@ -258,3 +258,31 @@ async def test_with_redis_down_create_is_503_status_still_served_and_the_starter
         done = await stack.wait_status(again.json()["task_id"], {"COMPLETED"}, timeout_s=90)
         assert done["status"] == "COMPLETED"
         assert (await stack.http.get("/ready")).status_code == 200
+
+
+async def test_a_retried_create_with_an_idempotency_key_makes_one_postcard(
+    client: Client, settings: Settings, redis_server: RedisServer
+) -> None:
+    async with running_stack(settings, client, redis_server.url) as stack:
+        # Keys are per user and database; the session's Temporal is shared by both databases.
+        headers = {"Idempotency-Key": f"order-{uuid.uuid4().hex}"}
+        wish = {"prompt": "Happy retirement, Mr. Chen"}
+        first = await stack.http.post("/api/v1/postcards/create", json=wish, headers=headers)
+        assert first.status_code == 202
+        task_id = first.json()["task_id"]
+        quick = await stack.http.post("/api/v1/postcards/create", json=wish, headers=headers)
+        assert quick.status_code in (202, 409)
+        if quick.status_code == 202:
+            assert quick.json()["task_id"] == task_id
+        else:
+            assert quick.headers["retry-after"] and "in progress" in quick.json()["detail"]
+        await stack.wait_status(task_id, {"COMPLETED"})
+        later = await stack.http.post("/api/v1/postcards/create", json=wish, headers=headers)
+        assert later.status_code == 202 and later.json()["task_id"] == task_id
+        other = await stack.http.post(
+            "/api/v1/postcards/create", json=wish, headers={"Idempotency-Key": "order-43"}
+        )
+        assert other.json()["task_id"] != task_id
+    rows, _ = repository(stack.settings).list_for_user(None, 0, 1000)
+    assert [r.task_id for r in rows].count(task_id) == 1
+    assert await _workflow_runs(client, task_id) == 1

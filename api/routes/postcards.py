@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import JSONResponse
 from temporalio.service import RPCError
 
 from api.deps import PostcardDep, ServicesDep, UserDep
 from api.presenters import status_body, summary
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
-from core.db import utcnow
+from core.db import as_utc, utcnow
 from core.models import PostcardRequest, PostcardStatus, Progress
 from engine.text import detect_language
 from ingest.producer import IngestUnavailable, enqueue
+
+IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c1f5e-8f43-4c55-9a57-2f1b8c1d4e10")
+IN_FLIGHT_S = 10.0
 
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
 
@@ -27,11 +31,33 @@ router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
     response_model=Created,
     responses={503: {"description": "Redis or the database is unavailable; retry later"}},
 )
-async def create_postcard(body: CreatePostcard, services: ServicesDep, user: UserDep):  # type: ignore[no-untyped-def]
+async def create_postcard(  # type: ignore[no-untyped-def]
+    body: CreatePostcard,
+    services: ServicesDep,
+    user: UserDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=128, description="Retries with the same key return the same task"),
+    ] = None,
+):
     """Accept a wish; the postcard is made in the background."""
     settings = services.settings
+    task_id = uuid.uuid4().hex
+    if idempotency_key:
+        task_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{user}\n{idempotency_key}").hex
+        earlier = await asyncio.to_thread(services.repository.get, task_id)
+        if earlier is not None:
+            age = (utcnow() - (as_utc(earlier.created_at) or utcnow())).total_seconds()
+            if earlier.status == PostcardStatus.PENDING.value and age < IN_FLIGHT_S:
+                # The first create may still fail and undo its record: don't promise it yet.
+                return JSONResponse(
+                    {"detail": "a create with this Idempotency-Key is in progress; retry"},
+                    status_code=status.HTTP_409_CONFLICT,
+                    headers={"Retry-After": "2"},
+                )
+            return _created(settings.effective_public_base_url, task_id)
     request = PostcardRequest(
-        task_id=uuid.uuid4().hex,
+        task_id=task_id,
         user_input=body.prompt,
         style=body.style,
         theme=body.theme,
@@ -47,11 +73,14 @@ async def create_postcard(body: CreatePostcard, services: ServicesDep, user: Use
             status_code=exc.status_code,
             headers={"Retry-After": str(exc.retry_after_s)},
         )
-    base = settings.effective_public_base_url
+    return _created(settings.effective_public_base_url, request.task_id)
+
+
+def _created(base: str, task_id: str) -> Created:
     return Created(
-        task_id=request.task_id,
-        status_url=f"{base}/api/v1/postcards/status/{request.task_id}",
-        preview_url=f"{base}/preview/{request.task_id}",
+        task_id=task_id,
+        status_url=f"{base}/api/v1/postcards/status/{task_id}",
+        preview_url=f"{base}/preview/{task_id}",
     )
 
 
