@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Header, HTTPException, Query, Request, status
 
 from api.services import Services
+from api.sharing import valid_share
 from core.db import Postcard
 
 LOCAL_USER = "local"
@@ -56,3 +57,22 @@ def owned_postcard(task_id: str, services: ServicesDep, user: UserDep) -> Postca
 
 
 PostcardDep = Annotated[Postcard, Depends(owned_postcard)]
+
+
+def viewable_postcard(
+    task_id: str,
+    services: ServicesDep,
+    share: Annotated[str | None, Query(max_length=64, description="A share-link token")] = None,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Postcard:
+    """A postcard opened by its owner's key or by its share link (frames and links send no key)."""
+    if services.settings.api_key_users and valid_share(services.settings, task_id, share):
+        row = services.repository.get(task_id)
+        if row is not None:
+            return row
+    user = current_user(services, authorization, x_api_key)
+    return owned_postcard(task_id, services, user)
+
+
+ViewableDep = Annotated[Postcard, Depends(viewable_postcard)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.schemas import PostcardData, PostcardStatusOut, PostcardSummary
+from api.sharing import shared
 from core.db import Postcard, as_utc
 from core.models import STEPS, PostcardError, PostcardStatus, Progress, StepProgress
 from core.settings import Settings
@@ -38,9 +39,9 @@ def status_body(row: Postcard, live: Progress | None, settings: Settings) -> Pos
         data = PostcardData(
             concept=row.concept,
             content=row.content,
-            image_url=row.image_url,
-            preview_url=row.preview_url,
-            html_url=html_url,
+            image_url=shared(settings, row.image_url, row.task_id),
+            preview_url=shared(settings, row.preview_url, row.task_id),
+            html_url=shared(settings, html_url, row.task_id),
         )
     error = PostcardError.model_validate(row.error) if row.error else None
     current = row.current_step
@@ -71,7 +72,7 @@ def status_body(row: Postcard, live: Progress | None, settings: Settings) -> Pos
     )
 
 
-def summary(row: Postcard) -> PostcardSummary:
+def summary(row: Postcard, settings: Settings) -> PostcardSummary:
     """A gallery line."""
     created = as_utc(row.created_at)
     assert created is not None
@@ -80,8 +81,8 @@ def summary(row: Postcard) -> PostcardSummary:
         status=PostcardStatus(row.status),
         prompt=row.user_input[:200],
         title=(row.content or {}).get("title"),
-        image_url=row.image_url,
-        preview_url=row.preview_url,
+        image_url=shared(settings, row.image_url, row.task_id),
+        preview_url=shared(settings, row.preview_url, row.task_id),
         created_at=created,
         completed_at=as_utc(row.completed_at),
     )

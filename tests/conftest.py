@@ -17,6 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from core.devserver import dev_server_command, free_port, wait_for_port
 from core.migrate import migrate
 from core.settings import Settings
+from tests.stack import RedisServer
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -98,3 +99,12 @@ def settings(database_url: str, temporal_address: str, tmp_path: Path) -> Settin
         code_provider="local",
         log_format="console",
     )
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own, which the test may stop and start again."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()

@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,14 +21,6 @@ from ingest.messages import encode
 from tests.stack import RedisServer, running_stack, stack_settings
 
 ORIGINAL_CLIENT = Path(__file__).parent / "js" / "original_client.mjs"
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 async def test_http_create_goes_through_the_starter_to_completed(

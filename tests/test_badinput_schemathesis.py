@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -23,14 +20,6 @@ from core.settings import Settings
 from tests.stack import RedisServer, serve_api, stack_settings
 
 MIN_TOTAL_CASES = 1000
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 def judge(response: requests.Response) -> str | None:

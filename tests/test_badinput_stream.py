@@ -4,11 +4,8 @@ starter keeps running (a valid entry after them completes). Real Redis, Temporal
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from temporalio.client import Client
@@ -118,14 +115,6 @@ def collect(count: int) -> list[Entry]:
 
     draw()
     return found
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 async def test_fuzzed_stream_entries_are_dead_lettered_and_the_starter_keeps_running(

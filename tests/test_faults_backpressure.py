@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from temporalio.client import Client
 
 from core.devserver import free_port
@@ -20,14 +19,6 @@ from ingest.producer import backlog
 from tests.stack import RedisServer, run_starter, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 def api_settings(tmp_path: Path, redis: RedisServer, temporal: str, **fields: Any) -> Settings:

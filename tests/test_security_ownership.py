@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from core.devserver import free_port
 from core.migrate import migrate
@@ -21,14 +20,6 @@ from tests.stack import RedisServer, serve_api, stack_settings
 
 ALICE = {"Authorization": "Bearer alice-key-0001"}
 BOB = {"X-API-Key": "bob-key-0002"}
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 def make_settings(tmp_path: Path, redis: RedisServer, **fields: Any) -> Settings:

@@ -198,7 +198,15 @@ async def test_api_key_is_sent_as_a_header_and_never_in_a_url(
         task_id = await page.get_attribute("#run", "data-task-id")
         assert any(url.endswith(f"/{task_id}/events") for url in keyed), keyed
         assert not any("studio-key" in url for url in urls)
-        assert await page.is_visible("#preview-note") and await page.is_hidden("#preview")
+        # The frame cannot send the key: the server's preview link carries the share token.
+        preview = page.locator("#preview")
+        assert "share=" in (await preview.get_attribute("src") or "")
+        frame = await (await preview.element_handle()).content_frame()  # type: ignore[union-attr]
+        assert frame is not None
+        await frame.wait_for_load_state()
+        await wait_until(
+            frame, "() => [...document.images].some(i => i.complete && i.naturalWidth > 0)"
+        )
         async with page.expect_download() as html_download:
             await page.click("#download-html")
         assert (await html_download.value).suggested_filename == f"postcard-{task_id}.html"

@@ -14,8 +14,10 @@ from temporalio.service import RPCError
 from api.deps import PostcardDep, ServicesDep, UserDep
 from api.presenters import status_body, summary
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
+from api.sharing import shared
 from core.db import as_utc, utcnow
 from core.models import PostcardRequest, PostcardStatus, Progress
+from core.settings import Settings
 from engine.text import detect_language
 from ingest.producer import IngestUnavailable, enqueue
 
@@ -55,7 +57,7 @@ async def create_postcard(  # type: ignore[no-untyped-def]
                     status_code=status.HTTP_409_CONFLICT,
                     headers={"Retry-After": "2"},
                 )
-            return _created(settings.effective_public_base_url, task_id)
+            return _created(settings, task_id)
     request = PostcardRequest(
         task_id=task_id,
         user_input=body.prompt,
@@ -73,14 +75,15 @@ async def create_postcard(  # type: ignore[no-untyped-def]
             status_code=exc.status_code,
             headers={"Retry-After": str(exc.retry_after_s)},
         )
-    return _created(settings.effective_public_base_url, request.task_id)
+    return _created(settings, request.task_id)
 
 
-def _created(base: str, task_id: str) -> Created:
+def _created(settings: Settings, task_id: str) -> Created:
+    base = settings.effective_public_base_url
     return Created(
         task_id=task_id,
         status_url=f"{base}/api/v1/postcards/status/{task_id}",
-        preview_url=f"{base}/preview/{task_id}",
+        preview_url=shared(settings, f"{base}/preview/{task_id}", task_id) or "",
     )
 
 
@@ -120,5 +123,8 @@ def list_postcards(
         owner, (page - 1) * page_size, page_size, status_filter.value if status_filter else None
     )
     return PostcardPage(
-        items=[summary(r) for r in rows], total=total, page=page, page_size=page_size
+        items=[summary(r, services.settings) for r in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
     )

@@ -7,10 +7,11 @@ import re
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Header, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api.deps import ServicesDep, UserDep, owned_postcard
+from api.deps import ServicesDep, ViewableDep, viewable_postcard
+from api.sharing import shared
 from core.settings import Settings
 
 router = APIRouter(tags=["preview"])
@@ -71,21 +72,21 @@ def untrusted_headers(settings: Settings) -> dict[str, str]:
 @router.get("/preview/{task_id}", response_class=HTMLResponse)
 def preview(
     task_id: str,
+    row: ViewableDep,
     services: ServicesDep,
-    user: UserDep,
     sec_fetch_dest: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> HTMLResponse:
     """The generated page, sandboxed: it cannot reach this origin, its cookies or the API.
 
     A browser opening it top-level gets it inside a frame of this URL, which pins it in place.
     """
-    row = owned_postcard(task_id, services, user)
+    settings = services.settings
     if not row.frontend_code:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"postcard {task_id!r} has no page yet (status {row.status})"
         )
     if sec_fetch_dest == "document":
-        src = html.escape(f"/preview/{quote(task_id, safe='')}")
+        src = html.escape(shared(settings, f"/preview/{quote(task_id, safe='')}", task_id) or "")
         headers = {"Content-Security-Policy": FRAME_POLICY, "Vary": "Sec-Fetch-Dest"}
         headers |= {
             k: v
@@ -93,18 +94,29 @@ def preview(
             if k != "Content-Security-Policy"
         }
         return HTMLResponse(FRAME_PAGE.format(src=src), headers=headers)
-    headers = untrusted_headers(services.settings) | {"Vary": "Sec-Fetch-Dest"}
-    return HTMLResponse(row.frontend_code, headers=headers)
+    headers = untrusted_headers(settings) | {"Vary": "Sec-Fetch-Dest"}
+    page = row.frontend_code
+    if row.image_url and settings.api_key_users:
+        # The sandboxed page sends no key: its image opens with the card's share token.
+        page = page.replace(row.image_url, shared(settings, row.image_url, task_id) or "")
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/files/{key:path}")
-def blob(key: str, services: ServicesDep, user: UserDep, download: bool = False) -> FileResponse:
+def blob(
+    key: str,
+    services: ServicesDep,
+    download: bool = False,
+    share: Annotated[str | None, Query(max_length=64, description="A share-link token")] = None,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> FileResponse:
     """A stored image or page; pages always download, never render on this origin."""
     match = BLOB_KEY.match(key)
     if not match:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}")
     kind, task_id, ext = match.groups()
-    owned_postcard(task_id, services, user)
+    viewable_postcard(task_id, services, share, authorization, x_api_key)
     store = services.store
     if not store.exists(key):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}")

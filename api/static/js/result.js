@@ -32,15 +32,15 @@ async function keyedDownload(event) {
 /** Show the finished postcard of a COMPLETED status body. */
 export function showResult(body) {
   const data = body.data || {};
-  const previewUrl = data.preview_url || new URL(`/preview/${body.task_id}`, location.href).href;
+  // With API keys on, the server's links carry the card's share token: frames send no key.
+  const preview = new URL(
+    data.preview_url || `/preview/${encodeURIComponent(body.task_id)}`,
+    location.href,
+  );
+  const previewUrl = preview.href;
   section.hidden = false;
-  const keyed = Boolean(apiKey());
-  $("preview-note").hidden = !keyed;
-  frame.hidden = keyed;
-  $("open-preview").hidden = keyed;
-  const src = `/preview/${encodeURIComponent(body.task_id)}`;
   if (shown !== body.task_id) {
-    if (!keyed) frame.src = src;
+    frame.src = preview.pathname + preview.search;
     shown = body.task_id;
   }
   $("open-preview").href = previewUrl;
@@ -49,7 +49,11 @@ export function showResult(body) {
   if (data.html_url) html.href = data.html_url;
   const image = $("download-image");
   image.hidden = !data.image_url;
-  if (data.image_url) image.href = `${data.image_url}?download=true`;
+  if (data.image_url) {
+    const download = new URL(data.image_url, location.href);
+    download.searchParams.set("download", "true");
+    image.href = download.href;
+  }
   $("share-url").value = previewUrl;
   $("copy-state").textContent = "";
 }
