@@ -98,6 +98,8 @@ def settings(database_url: str, temporal_address: str, tmp_path: Path) -> Settin
         image_provider="local",
         code_provider="local",
         log_format="console",
+        # The machine's Redis outlives a test run: a step cache there would leak between tests.
+        provider_cache_enabled=False,
     )
 
 

@@ -37,6 +37,8 @@ def workflow_settings(
     url = f"sqlite:///{tmp_path / 'postcards.db'}"
     migrate(url)
     gemini, claude = servers
+    # The worker's Redis is the machine's, which outlives a test: no step cache across tests.
+    extra.setdefault("provider_cache_enabled", False)
     return provider_settings(
         gemini=gemini,
         anthropic=claude,
