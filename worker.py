@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRunner, Worker
 
 from activities import PostcardActivities
 from core.logs import configure_logging
@@ -31,6 +31,8 @@ def worker_tuning(settings: Settings) -> dict[str, Any]:
         "max_concurrent_workflow_tasks": settings.worker_max_concurrent_workflow_tasks,
         "max_cached_workflows": settings.worker_max_cached_workflows,
     }
+    if not settings.worker_workflow_sandbox:
+        tuning["workflow_runner"] = UnsandboxedWorkflowRunner()
     if settings.worker_workflow_task_pollers:
         tuning["workflow_task_poller_behavior"] = PollerBehaviorSimpleMaximum(
             settings.worker_workflow_task_pollers

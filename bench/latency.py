@@ -153,13 +153,15 @@ async def sleepy(ctx: Context) -> ScenarioResult:
     async with product_stack(ctx.folder("sleepy"), "sleepy", env) as stack:
         table = PostcardTable(stack.database_url)
         try:
-            single = (await one_at_a_time(stack.api_url, table, 1, 300))[0]
+            # The batch goes first and so also carries the stack's cold start; the single
+            # postcard after it runs warm. That makes the batch/single ratio conservative.
             load = load_average()
             began = time.perf_counter()
             ids = await create_all(stack.api_url, many, many)
-            finished = await table.wait_finished(1 + many, 600)
+            finished = await table.wait_finished(ids, 600)
             wall = time.perf_counter() - began
             rows = await asyncio.to_thread(table.rows, ids)
+            single = (await one_at_a_time(stack.api_url, table, 1, 300))[0]
         finally:
             table.close()
     done = [r for r in rows if r.status == "COMPLETED" and r.completed_at]
@@ -209,7 +211,8 @@ async def sleepy(ctx: Context) -> ScenarioResult:
                 env.get("SIMULATED_DELAYS")
                 or "concept 3 s, content 3 s, image 20 s, frontend 40 s (the `sleepy` provider)"
             ),
-            "time_s for the batch is first create → last COMPLETED.",
+            "time_s for the batch is first create → last COMPLETED; the batch runs first "
+            "(on a cold stack), then the single postcard.",
         ],
         params={"many": many, **env},
         started_at=started,

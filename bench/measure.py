@@ -93,11 +93,15 @@ class PostcardTable:
     def __init__(self, database_url: str) -> None:
         self.engine = make_engine(database_url)
 
-    def finished(self) -> int:
-        """How many postcards reached a final status."""
+    def finished(self, task_ids: Sequence[str] | None = None) -> int:
+        """How many postcards (of those given, else of all) reached a final status."""
+        query = sa.text("SELECT task_id FROM postcards WHERE status IN ('COMPLETED', 'FAILED')")
         with self.engine.connect() as conn:
-            query = "SELECT count(*) FROM postcards WHERE status IN ('COMPLETED', 'FAILED')"
-            return int(conn.execute(sa.text(query)).scalar_one())
+            done = [row[0] for row in conn.execute(query)]
+        if task_ids is None:
+            return len(done)
+        wanted = set(task_ids)
+        return sum(task_id in wanted for task_id in done)
 
     def rows(self, task_ids: Iterable[str] | None = None) -> list[Row]:
         """Rows by task id (all rows when none are given)."""
@@ -112,10 +116,12 @@ class PostcardTable:
             out.append(Row(task_id, status, _ts(created), _ts_or_none(completed), _json(steps)))
         return out
 
-    async def wait_finished(self, count: int, timeout_s: float, poll_s: float = 0.25) -> bool:
-        """Poll until `count` postcards are final; False on timeout."""
+    async def wait_finished(
+        self, task_ids: Sequence[str], timeout_s: float, poll_s: float = 0.25
+    ) -> bool:
+        """Poll until every one of the postcards is final; False on timeout."""
         deadline = asyncio.get_running_loop().time() + timeout_s
-        while await asyncio.to_thread(self.finished) < count:
+        while await asyncio.to_thread(self.finished, task_ids) < len(task_ids):
             if asyncio.get_running_loop().time() > deadline:
                 return False
             await asyncio.sleep(poll_s)

@@ -86,15 +86,25 @@ async def baseline(
 
 
 async def create_all(api_url: str, n: int, concurrency: int, offset: int = 0) -> list[str]:
-    """POST n creates with at most `concurrency` in flight; the task ids, in order."""
+    """POST n creates with at most `concurrency` in flight; the task ids, in order.
+
+    A create whose connection broke is sent again (the benchmark only follows the task ids it
+    was given, so a lost answer's postcard is simply not counted).
+    """
     limit = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=api_url, timeout=60, limits=limits) as http:
 
         async def one(i: int) -> str:
-            async with limit:
-                prompt = PROMPTS[(i + offset) % len(PROMPTS)]
-                reply = await http.post("/api/v1/postcards/create", json={"prompt": prompt})
+            prompt = PROMPTS[(i + offset) % len(PROMPTS)]
+            for attempt in range(3):
+                try:
+                    async with limit:
+                        reply = await http.post("/api/v1/postcards/create", json={"prompt": prompt})
+                    break
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
             reply.raise_for_status()
             task_id: str = reply.json()["task_id"]
             return task_id
@@ -115,14 +125,14 @@ async def full_path(
     async with product_stack(workdir, "instant", env, storage) as stack:
         table = PostcardTable(stack.database_url)
         try:
-            await create_all(stack.api_url, warmup, concurrency)
-            if not await table.wait_finished(warmup, timeout_s):
+            warm = await create_all(stack.api_url, warmup, concurrency)
+            if not await table.wait_finished(warm, timeout_s):
                 raise RuntimeError(f"warm-up did not finish: {stack.processes['worker'].tail()}")
             load, cpu = load_average(), cpu_snapshot(stack.processes)
             began = time.perf_counter()
             ids = await create_all(stack.api_url, n, concurrency)
             created_s = time.perf_counter() - began
-            finished = await table.wait_finished(warmup + n, timeout_s)
+            finished = await table.wait_finished(ids, timeout_s)
             wall = time.perf_counter() - began
             cpu_ms = cpu_ms_per_item(cpu, cpu_snapshot(stack.processes), n)
             rows = await asyncio.to_thread(table.rows, ids)

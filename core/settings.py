@@ -187,10 +187,8 @@ class Settings(BaseSettings):
     """Workflow task pollers (unset: SDK default, 5)."""
     worker_activity_task_pollers: int | None = None
     """Activity task pollers (unset: SDK default, 5)."""
-    worker_uvloop: bool = True
-    """Run the worker's event loop on uvloop when it is installed (~5 ms less CPU a postcard)."""
     worker_workflow_sandbox: bool = True
-    """Run workflows in the SDK sandbox; false saves ~20 ms CPU a postcard, loses its checks."""
+    """Run workflows in the SDK sandbox; false saves ~25 ms CPU a postcard, loses its checks."""
 
     @property
     def api_key_users(self) -> dict[str, str]:
