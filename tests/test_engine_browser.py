@@ -17,16 +17,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from core.models import PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
 from engine.moods import LAYOUTS
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "engine"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORTS = {"phone": (375, 667), "desktop": (1280, 800)}
 WISHES = [
     ("birthday", "给妈妈的生日贺卡，她喜欢花，想要温柔一点的感觉"),
@@ -206,9 +199,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[C
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole module."""
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:

@@ -14,19 +14,12 @@ from temporalio.client import Client
 from core.devserver import free_port
 from core.settings import Settings
 from providers.factory import ProviderFactory
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.harness import running_worker
 from tests.stack import Stack, run_starter, serve_api, stack_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "artifacts" / "studio"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STEPS = ("concept", "content", "image", "frontend")
 
 
@@ -35,7 +28,7 @@ async def chromium() -> AsyncIterator[Browser]:
     """The system Chromium, headless."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
         )
         try:
             yield browser
