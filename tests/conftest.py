@@ -6,11 +6,12 @@ import asyncio
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from playwright.async_api import Browser
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -109,4 +110,22 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path / "redis")
     server.start()
     yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, one per test module."""
+    from tests.test_studio_support import chromium
+
+    async with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server shared by one test module."""
+    server = RedisServer(tmp_path_factory.mktemp("module-redis"))
+    server.start()
+    yield server.url
     server.stop()

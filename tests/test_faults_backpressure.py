@@ -90,7 +90,7 @@ async def test_create_rate_limit_is_per_user_with_429_retry_after_and_a_reason(
             assert ok.status_code == 202, ok.text
         limited = await http.post(CREATE, json={"prompt": "card 4"}, headers=alice)
         assert limited.status_code == 429
-        assert 1 <= int(limited.headers["retry-after"]) <= 3600
+        assert 0 < int(limited.headers["retry-after"]) <= 3600
         assert "limit is 3 per 3600 s" in limited.json()["detail"]
         bob = await http.post(
             CREATE, json={"prompt": "bob's card"}, headers={"X-API-Key": "key-bob"}

@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.async_api import Browser, Frame, Page, Request
 
 from core.devserver import free_port
@@ -27,7 +25,6 @@ from core.settings import Settings
 from core.wiring import blob_store, repository
 from providers.simulated import PNG_1PX
 from tests.stack import RedisServer, serve_api, stack_settings
-from tests.test_studio_support import chromium
 
 COOKIE = "studio-session-SECRET-0077"
 # Each attempt ends "blocked: <error>", "LEAKED: <value>", or "attempted" when the page cannot
@@ -138,12 +135,6 @@ def malicious_page(app: str, evil: str, image_url: str) -> str:
 <script>const APP = "{app}", EVIL = "{evil}";
 {ATTACKS}</script>
 </body></html>"""
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 def store_postcard(settings: Settings, html_for_image: Any) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -14,12 +13,10 @@ from playwright.async_api import Browser, Page
 from temporalio.client import Client
 
 from core.settings import Settings
-from tests.stack import RedisServer
 from tests.test_studio_support import (
     ACCESSIBILITY_PROBLEMS,
     FOCUS_STATE,
     STEPS,
-    chromium,
     screenshot,
     studio_page,
     studio_stack,
@@ -28,20 +25,6 @@ from tests.test_studio_support import (
 )
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = RedisServer(tmp_path_factory.mktemp("studio-redis"))
-    server.start()
-    yield server.url
-    server.stop()
 
 
 async def test_create_watch_preview_share_and_browse(

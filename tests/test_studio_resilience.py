@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from asyncio.subprocess import Process
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,11 +21,10 @@ from core.models import PostcardError
 from core.settings import Settings
 from core.wiring import repository
 from tests.harness import make_request, running_worker
-from tests.stack import RedisServer, run_starter, stack_settings
+from tests.stack import run_starter, stack_settings
 from tests.test_pipeline import BlockedImage, FixedFactory
 from tests.test_studio_support import (
     REPO,
-    chromium,
     screenshot,
     studio_page,
     studio_stack,
@@ -34,20 +33,6 @@ from tests.test_studio_support import (
 )
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = RedisServer(tmp_path_factory.mktemp("studio-redis"))
-    server.start()
-    yield server.url
-    server.stop()
 
 
 async def test_failure_shows_step_and_reason_and_retry_resubmits(
