@@ -82,6 +82,7 @@ function request(url, credentials) {
   try { window.top.location.href = EVIL + "/top"; R["top navigation"] = "attempted"; }
   catch (e) { R["top navigation"] = "blocked: " + e.name; }
   const own = document.getElementById("own");
+  if (!own.complete) await new Promise((done) => { own.onload = own.onerror = done; });
   OWN_IMAGE = own.complete && own.naturalWidth > 0 ? "loaded" : "missing";
   R["self navigation"] = "attempted";
   R.done = "yes";
