@@ -13,9 +13,8 @@ SCENARIOS = ("throughput", "variants", "storage")
 def configurations(results: list[ScenarioResult]) -> list[dict[str, Any]]:
     """One entry per configuration: its median throughput and latency (rounds folded)."""
     found: dict[str, dict[str, Any]] = {}
-    for result in results:
-        if result.name not in SCENARIOS:
-            continue
+    by_name = {result.name: result for result in results}
+    for result in [by_name[name] for name in SCENARIOS if name in by_name]:
         rounds: dict[str, list[dict[str, Any]]] = {}
         for row in result.rows:
             name = f"{result.name}: {row['configuration']}"
@@ -31,7 +30,7 @@ def configurations(results: list[ScenarioResult]) -> list[dict[str, Any]]:
 
 
 def draw(results_dir: Path, out: Path) -> Path:
-    """Throughput and latency per configuration, side by side."""
+    """Throughput, latency and CPU cost per configuration, side by side."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -42,7 +41,9 @@ def draw(results_dir: Path, out: Path) -> Path:
         raise SystemExit(f"no throughput, variants or storage results in {results_dir}")
     names = [r["configuration"] for r in rows]
     height = max(3.0, 0.45 * len(rows) + 1.5)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, height), sharey=True)
+    fig, (left, right, cpu) = plt.subplots(
+        1, 3, figsize=(17, height), sharey=True, gridspec_kw={"width_ratios": [3, 3, 2]}
+    )
     ys = range(len(rows))
     left.barh(ys, [r["per_s"] or 0 for r in rows], color="#4C78A8")
     left.axvline(15, color="#E45756", linestyle="--", linewidth=1, label="target 15 postcards/s")
@@ -58,7 +59,12 @@ def draw(results_dir: Path, out: Path) -> Path:
     right.barh([y + 0.2 for y in ys], p99, height=0.4, color="#F58518", label="p99")
     right.set_xlabel("latency, s (start/create → completed; lower is better)")
     right.legend(loc="lower right", fontsize=8)
-    fig.suptitle("Postcard Studio on 2 cores: throughput and latency per configuration")
+    cpu.barh(ys, [r.get("cpu_ms_each") or 0 for r in rows], color="#B279A2")
+    cpu.set_xlabel("CPU ms per item, all processes (load-independent)")
+    for y, r in zip(ys, rows, strict=True):
+        if r.get("cpu_ms_each"):
+            cpu.text(r["cpu_ms_each"] + 3, y, f"{r['cpu_ms_each']:.0f}", va="center", fontsize=7)
+    fig.suptitle("Postcard Studio on 2 shared cores: throughput, latency and CPU per configuration")
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)

@@ -55,7 +55,7 @@ def breakdown(row: Row) -> dict[str, float]:
     last = max(i[1] for i in intervals)
     parts["ingest"] = (first - row.created_at).total_seconds() * 1000
     parts["record"] = (row.completed_at - last).total_seconds() * 1000
-    parts["hand-offs"] = (last - first).total_seconds() * 1000 - _union_ms(intervals)
+    parts["hand-offs"] = max(0.0, (last - first).total_seconds() * 1000 - _union_ms(intervals))
     parts["total"] = row.latency_ms
     return parts
 
