@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from core.db import Postcard, as_utc, utcnow
@@ -45,37 +48,68 @@ class PostcardRepository:
             statement = statement.with_for_update()
         return session.exec(statement).first()
 
+    def _insert_pending(self) -> Any:
+        """`INSERT … ON CONFLICT (task_id) DO NOTHING RETURNING task_id` in this dialect."""
+        table = Postcard.__table__  # type: ignore[attr-defined]
+        dialect = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
+        return (
+            dialect(table)
+            .on_conflict_do_nothing(index_elements=["task_id"])
+            .returning(table.c.task_id)
+        )
+
+    @staticmethod
+    def pending_values(request: PostcardRequest) -> dict[str, Any]:
+        """The column values of a new PENDING row for a request."""
+        return {
+            "id": uuid.uuid4(),
+            "task_id": request.task_id,
+            "user_id": request.user_id,
+            "status": PostcardStatus.PENDING.value,
+            "user_input": request.user_input,
+            "style": request.style,
+            "theme": request.theme,
+            "language": request.language,
+            "steps": _empty_steps(),
+            "extra": dict(request.metadata) or None,
+            "retry_count": 0,
+            "created_at": request.created_at,
+            "updated_at": utcnow(),
+        }
+
     def create_pending(self, request: PostcardRequest) -> Postcard:
-        """Record a new task as PENDING; an existing row is returned unchanged."""
-        with self._session() as session:
-            existing = session.exec(
-                select(Postcard).where(Postcard.task_id == request.task_id)
-            ).first()
-            if existing:
-                return existing
-            row = Postcard(
-                task_id=request.task_id,
-                user_id=request.user_id,
-                status=PostcardStatus.PENDING.value,
-                user_input=request.user_input,
-                style=request.style,
-                theme=request.theme,
-                language=request.language,
-                steps=_empty_steps(),
-                extra=dict(request.metadata) or None,
-                created_at=request.created_at,
-                updated_at=utcnow(),
-            )
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                found = session.exec(
-                    select(Postcard).where(Postcard.task_id == request.task_id)
-                ).one()
-                return found
-            return row
+        """Record a new task as PENDING; an existing row is returned unchanged.
+
+        One `INSERT … ON CONFLICT (task_id) DO NOTHING` statement: a concurrent create of the
+        same task id cannot fail, and the existing row is read only when there is one.
+        """
+        values = self.pending_values(request)
+        with self.engine.begin() as conn:
+            inserted = conn.execute(self._insert_pending(), values).first()
+        if inserted is not None:
+            return Postcard(**values)
+        existing = self.get(request.task_id)
+        if existing is None:  # deleted in between (a create that undid its record)
+            return self.create_pending(request)
+        return existing
+
+    def insert_pending(self, requests: Sequence[PostcardRequest], conn: Connection) -> set[str]:
+        """Record many tasks as PENDING in the caller's transaction with one executemany
+        `INSERT … ON CONFLICT (task_id) DO NOTHING`; existing rows are left unchanged.
+
+        Returns the task ids this call inserted (not those that were already there).
+        """
+        if not requests:
+            return set()
+        params = [self.pending_values(r) for r in requests]
+        return set(conn.execute(self._insert_pending(), params).scalars())
+
+    def delete_many(self, task_ids: Iterable[str], conn: Connection) -> None:
+        """Remove task rows in the caller's transaction (an ingest that was undone)."""
+        ids = list(task_ids)
+        if ids:
+            table = Postcard.__table__  # type: ignore[attr-defined]
+            conn.execute(sa_delete(table).where(table.c.task_id.in_(ids)))
 
     def delete(self, task_id: str) -> None:
         """Remove a task row (used when its ingest could not be completed)."""
