@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,6 +26,19 @@ from core.models import (
 )
 
 _FINAL = {PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value}
+_TABLE: sa.Table = Postcard.__table__  # type: ignore[attr-defined]
+# A step write that loses the optimistic race this many times in a row gives up (and the
+# activity is retried by Temporal); two writers per row at most, so one retry is the norm.
+_MAX_RACES = 20
+
+
+def _later(previous: datetime | None) -> datetime:
+    """Now, but strictly after `previous`, so each write gives the row a new `updated_at`."""
+    now = utcnow()
+    before = as_utc(previous)
+    if before is not None and now <= before:
+        return before + timedelta(microseconds=1)
+    return now
 
 
 def _empty_steps() -> dict[str, Any]:
@@ -126,24 +140,46 @@ class PostcardRepository:
         progress: StepProgress,
         results: dict[str, Any] | None = None,
     ) -> None:
-        """Save one step's state (and, once it completes, its results) under the task id."""
-        self.create_pending(request)
-        with self._session() as session:
-            row = self._load_for_update(session, request.task_id)
-            if row is None:
+        """Save one step's state (and, once it completes, its results) under the task id.
+
+        Core statements, no ORM: one SELECT of the row's steps and one UPDATE, nine times a
+        postcard. The UPDATE only applies when the row is unchanged since the SELECT (its
+        `updated_at`), so content ∥ image never overwrite each other's step entry; a lost race
+        reads again. A row that is missing (a run started from outside the API) is created first.
+        """
+        table = _TABLE
+        entry = progress.model_dump(mode="json")
+        for _ in range(_MAX_RACES):
+            with self.engine.begin() as conn:
+                query = sa.select(table.c.steps, table.c.status, table.c.updated_at).where(
+                    table.c.task_id == request.task_id
+                )
+                if self.engine.dialect.name == "postgresql":
+                    query = query.with_for_update()
+                found = conn.execute(query).first()
+                if found is None:
+                    conn.execute(self._insert_pending(), self.pending_values(request))
+                    found = conn.execute(query).one()
+                steps = dict(found.steps or _empty_steps())
+                steps[step] = entry
+                values: dict[str, Any] = {
+                    "steps": steps,
+                    "retry_count": sum(max(0, s.get("attempts", 0) - 1) for s in steps.values()),
+                    "updated_at": _later(found.updated_at),
+                    **(results or {}),
+                }
+                if found.status not in _FINAL:
+                    values["status"] = PostcardStatus.PROCESSING.value
+                    values["current_step"] = step
+                changed = conn.execute(
+                    sa.update(table)
+                    .where(table.c.task_id == request.task_id)
+                    .where(table.c.updated_at == found.updated_at)
+                    .values(**values)
+                ).rowcount
+            if changed:
                 return
-            steps = dict(row.steps or _empty_steps())
-            steps[step] = progress.model_dump(mode="json")
-            row.steps = steps
-            if row.status not in _FINAL:
-                row.status = PostcardStatus.PROCESSING.value
-                row.current_step = step
-            row.retry_count = sum(max(0, s.get("attempts", 0) - 1) for s in steps.values())
-            for key, value in (results or {}).items():
-                setattr(row, key, value)
-            row.updated_at = utcnow()
-            session.add(row)
-            session.commit()
+        raise RuntimeError(f"step {step} of {request.task_id}: too many concurrent writes")
 
     def finish(
         self,
@@ -152,23 +188,28 @@ class PostcardRepository:
         steps: dict[str, StepProgress],
         error: PostcardError | None,
     ) -> None:
-        """Record the end of a run; a repeat of the same outcome changes nothing."""
-        self.create_pending(request)
-        with self._session() as session:
-            row = self._load_for_update(session, request.task_id)
-            if row is None:
-                return
-            row.status = status.value
-            row.steps = {name: p.model_dump(mode="json") for name, p in steps.items()}
-            row.current_step = None if status is PostcardStatus.COMPLETED else row.current_step
-            row.error = error.model_dump(mode="json") if error else None
-            row.error_message = f"{error.step}: {error.type}: {error.message}" if error else None
-            row.retry_count = sum(max(0, p.attempts - 1) for p in steps.values())
-            if row.completed_at is None:
-                row.completed_at = utcnow()
-            row.updated_at = utcnow()
-            session.add(row)
-            session.commit()
+        """Record the end of a run with one UPDATE; a repeat of the same outcome changes nothing.
+
+        The workflow hands over every step's state, so nothing needs reading first.
+        """
+        table = _TABLE
+        now = utcnow()
+        values: dict[str, Any] = {
+            "status": status.value,
+            "steps": {name: p.model_dump(mode="json") for name, p in steps.items()},
+            "error": error.model_dump(mode="json") if error else None,
+            "error_message": f"{error.step}: {error.type}: {error.message}" if error else None,
+            "retry_count": sum(max(0, p.attempts - 1) for p in steps.values()),
+            "completed_at": sa.func.coalesce(table.c.completed_at, now),
+            "updated_at": now,
+        }
+        if status is PostcardStatus.COMPLETED:
+            values["current_step"] = None
+        statement = sa.update(table).where(table.c.task_id == request.task_id).values(**values)
+        with self.engine.begin() as conn:
+            if conn.execute(statement).rowcount == 0:
+                conn.execute(self._insert_pending(), self.pending_values(request))
+                conn.execute(statement)
 
     def mark_failed(self, task_id: str, error: PostcardError) -> bool:
         """Fail a task that never reached a workflow; False when there is no such row."""

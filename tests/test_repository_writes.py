@@ -1,0 +1,147 @@
+"""The worker's writes to the postcards table: Core statements, concurrent steps, missing rows."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from core.db import make_engine, utcnow
+from core.models import (
+    PostcardError,
+    PostcardRequest,
+    PostcardStatus,
+    StepProgress,
+    StepState,
+)
+from core.repository import PostcardRepository
+
+
+@pytest.fixture
+def repo(database_url: str) -> PostcardRepository:
+    return PostcardRepository(make_engine(database_url))
+
+
+def _request() -> PostcardRequest:
+    return PostcardRequest(
+        task_id=f"t-{uuid.uuid4().hex[:12]}", user_input="生日快乐 Mia", created_at=utcnow()
+    )
+
+
+def _state(status: StepState, attempts: int = 1) -> StepProgress:
+    return StepProgress(status=status, attempts=attempts, provider="local")
+
+
+def test_step_writes_keep_every_step_and_count_retries(repo: PostcardRepository) -> None:
+    request = _request()
+    repo.create_pending(request)
+    repo.update_step(request, "concept", _state(StepState.RUNNING, 3))
+    repo.update_step(
+        request, "concept", _state(StepState.COMPLETED, 3), {"concept": {"title": "Mia"}}
+    )
+    repo.update_step(request, "image", _state(StepState.RUNNING, 2))
+    row = repo.get(request.task_id)
+    assert row is not None
+    assert row.status == PostcardStatus.PROCESSING.value
+    assert row.current_step == "image"
+    assert row.concept == {"title": "Mia"}
+    assert row.steps is not None
+    assert row.steps["concept"]["status"] == "completed"
+    assert row.steps["image"]["status"] == "running"
+    assert row.steps["content"]["status"] == "pending"
+    assert row.retry_count == 2 + 1
+
+
+def test_parallel_steps_never_overwrite_each_other(repo: PostcardRepository) -> None:
+    """content ∥ image write the same row at once; each keeps its own entry (optimistic check)."""
+    requests = [_request() for _ in range(5)]
+    for request in requests:
+        repo.create_pending(request)
+    barrier = threading.Barrier(len(requests) * 2)
+    errors: list[BaseException] = []
+
+    def write(request: PostcardRequest, step: str) -> None:
+        try:
+            barrier.wait()
+            for state in (StepState.RUNNING, StepState.COMPLETED):
+                repo.update_step(request, step, _state(state))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=write, args=(request, step))
+        for request in requests
+        for step in ("content", "image")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    for request in requests:
+        row = repo.get(request.task_id)
+        assert row is not None and row.steps is not None
+        assert row.steps["content"]["status"] == "completed", row.steps
+        assert row.steps["image"]["status"] == "completed", row.steps
+
+
+def test_a_step_of_an_unrecorded_task_records_it(repo: PostcardRepository) -> None:
+    """A run started from outside the API (Temporal UI, CLI) still gets its row."""
+    request = _request()
+    repo.update_step(request, "concept", _state(StepState.RUNNING))
+    row = repo.get(request.task_id)
+    assert row is not None
+    assert row.user_input == request.user_input
+    assert row.status == PostcardStatus.PROCESSING.value
+
+
+def test_finish_is_one_idempotent_update(repo: PostcardRepository) -> None:
+    request = _request()
+    repo.create_pending(request)
+    steps = {
+        "concept": _state(StepState.COMPLETED, 2),
+        "content": _state(StepState.COMPLETED),
+        "image": _state(StepState.FAILED, 4),
+        "frontend": StepProgress(status=StepState.SKIPPED),
+    }
+    error = PostcardError(step="image", type="SafetyBlocked", message="no", retryable=False)
+    repo.update_step(request, "image", _state(StepState.RUNNING, 4))
+    repo.finish(request, PostcardStatus.FAILED, steps, error)
+    first = repo.get(request.task_id)
+    repo.finish(request, PostcardStatus.FAILED, steps, error)
+    again = repo.get(request.task_id)
+    assert first is not None and again is not None
+    assert again.status == PostcardStatus.FAILED.value
+    assert again.error_message == "image: SafetyBlocked: no"
+    assert again.current_step == "image"  # a failure keeps the step it failed at
+    assert again.retry_count == 1 + 3
+    assert again.completed_at == first.completed_at  # the first finish's time is kept
+    assert again.steps is not None and again.steps["frontend"]["status"] == "skipped"
+
+
+def test_finish_of_an_unrecorded_task_records_it(repo: PostcardRepository) -> None:
+    request = _request()
+    steps = {name: _state(StepState.COMPLETED) for name in ("concept", "content", "image")}
+    repo.finish(request, PostcardStatus.COMPLETED, steps, None)
+    row = repo.get(request.task_id)
+    assert row is not None
+    assert row.status == PostcardStatus.COMPLETED.value
+    assert row.current_step is None and row.completed_at is not None
+
+
+def test_worker_caches_the_workflow_bytecode(tmp_path: Path) -> None:
+    """The sandbox re-imports the workflow module every run; it must not compile it each time."""
+    import workflows.postcard
+    from worker import cache_workflow_bytecode
+    from workflows.postcard import PostcardWorkflow
+
+    source = Path(workflows.postcard.__file__)
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    cached.unlink(missing_ok=True)
+    written = cache_workflow_bytecode(PostcardWorkflow)
+    assert source in written
+    assert cached.is_file()
+    assert cached.stat().st_mtime >= source.stat().st_mtime
