@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -64,13 +65,7 @@ class PostcardRepository:
 
     def _insert_pending(self) -> Any:
         """`INSERT … ON CONFLICT (task_id) DO NOTHING RETURNING task_id` in this dialect."""
-        table = Postcard.__table__  # type: ignore[attr-defined]
-        dialect = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
-        return (
-            dialect(table)
-            .on_conflict_do_nothing(index_elements=["task_id"])
-            .returning(table.c.task_id)
-        )
+        return _insert_pending_statement(self.engine.dialect.name)
 
     @staticmethod
     def pending_values(request: PostcardRequest) -> dict[str, Any]:
@@ -270,6 +265,16 @@ class PostcardRepository:
                 select(Postcard.status, func.count()).group_by(Postcard.status)
             ).all()
             return {status: int(n) for status, n in rows}
+
+
+@functools.cache
+def _insert_pending_statement(dialect_name: str) -> Any:
+    """Built once per dialect: SQLAlchemy then reuses its cache key and compiled form."""
+    table = Postcard.__table__  # type: ignore[attr-defined]
+    dialect = sqlite_insert if dialect_name == "sqlite" else pg_insert
+    return (
+        dialect(table).on_conflict_do_nothing(index_elements=["task_id"]).returning(table.c.task_id)
+    )
 
 
 def to_request(row: Postcard) -> PostcardRequest:
