@@ -14,8 +14,8 @@ from core.db import Postcard
 LOCAL_USER = "local"
 
 
-def get_services(request: Request) -> Services:
-    """The app's services."""
+async def get_services(request: Request) -> Services:
+    """The app's services (async: FastAPI runs sync dependencies in its thread pool)."""
     services: Services = request.app.state.services
     return services
 
@@ -23,12 +23,17 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def current_user(
+async def current_user(
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> str:
     """The user behind the API key; everyone is `local` when no keys are configured."""
+    return user_for(services, authorization, x_api_key)
+
+
+def user_for(services: Services, authorization: str | None, x_api_key: str | None) -> str:
+    """The user behind the presented key, or 401 (a plain function for middleware to call)."""
     users = services.settings.api_key_users
     if not users:
         return LOCAL_USER
@@ -71,7 +76,7 @@ def viewable_postcard(
         row = services.repository.get(task_id)
         if row is not None:
             return row
-    user = current_user(services, authorization, x_api_key)
+    user = user_for(services, authorization, x_api_key)
     return owned_postcard(task_id, services, user)
 
 

