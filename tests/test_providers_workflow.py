@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
+from core.db import Postcard
 from core.migrate import migrate
 from core.models import PostcardResult, PostcardStatus, Progress, StepState
 from core.settings import Settings
@@ -21,134 +23,141 @@ from tests.fakes.config import provider_settings
 from tests.fakes.server import FakeServer
 from tests.harness import make_request, running_worker, start_postcard
 
+PROMPT = "给妈妈的生日贺卡，她喜欢花"
+
+
+@dataclass
+class Outcome:
+    """One postcard run to its end: the result or the failure, its progress, its row."""
+
+    result: PostcardResult | WorkflowFailureError
+    progress: Progress
+    task_id: str
+    settings: Settings
+
+    def completed(self) -> PostcardResult:
+        """The result, asserted to be a completed postcard."""
+        assert isinstance(self.result, PostcardResult)
+        assert self.result.status is PostcardStatus.COMPLETED
+        return self.result
+
+    def failed(self, step: str, error_type: str) -> WorkflowFailureError:
+        """The failure, asserted to come from that step with that error type."""
+        assert isinstance(self.result, WorkflowFailureError)
+        assert self.progress.error and self.progress.error.step == step
+        assert self.progress.error.type == error_type
+        return self.result
+
+    def row(self) -> Postcard:
+        """The postcard's row, asserted to exist."""
+        row = repository(self.settings).get(self.task_id)
+        assert row is not None
+        return row
+
+
+@dataclass
+class Postcards:
+    """Runs postcards with real providers on the fake servers, the session's Temporal."""
+
+    client: Client
+    temporal_address: str
+    tmp_path: Path
+    gemini: FakeServer
+    claude: FakeServer
+
+    def settings(self, **extra: Any) -> Settings:
+        """Real providers for every step, a migrated SQLite database, the session's Temporal."""
+        url = f"sqlite:///{self.tmp_path / 'postcards.db'}"
+        migrate(url)
+        # The worker's Redis is the machine's, which outlives a test: no step cache across tests.
+        extra.setdefault("provider_cache_enabled", False)
+        return provider_settings(
+            gemini=self.gemini,
+            anthropic=self.claude,
+            data_dir=self.tmp_path / "data",
+            database_url=url,
+            temporal_address=self.temporal_address,
+            **extra,
+        )
+
+    async def run(self, **extra: Any) -> Outcome:
+        """Run one postcard to its end with these settings overrides."""
+        settings = self.settings(**extra)
+        async with running_worker(self.client, settings) as (_, queue):
+            request = make_request(PROMPT)
+            handle = await start_postcard(self.client, request, queue)
+            try:
+                result: PostcardResult | WorkflowFailureError = await handle.result()
+            except WorkflowFailureError as failure:
+                result = failure
+            progress = await handle.query("progress", result_type=Progress)
+        return Outcome(result, progress, request.task_id, settings)
+
 
 @pytest.fixture
-def servers() -> Iterator[tuple[FakeServer, FakeServer]]:
+def postcards(client: Client, temporal_address: str, tmp_path: Path) -> Iterator[Postcards]:
     gemini, claude = g.fake_gemini(), a.fake_anthropic()
-    yield gemini, claude
+    yield Postcards(client, temporal_address, tmp_path, gemini, claude)
     gemini.stop()
     claude.stop()
 
 
-def workflow_settings(
-    tmp_path: Path, temporal_address: str, servers: tuple[FakeServer, FakeServer], **extra: Any
-) -> Settings:
-    """Real providers for every step, a migrated SQLite database, the session's Temporal."""
-    url = f"sqlite:///{tmp_path / 'postcards.db'}"
-    migrate(url)
-    gemini, claude = servers
-    # The worker's Redis is the machine's, which outlives a test: no step cache across tests.
-    extra.setdefault("provider_cache_enabled", False)
-    return provider_settings(
-        gemini=gemini,
-        anthropic=claude,
-        data_dir=tmp_path / "data",
-        database_url=url,
-        temporal_address=temporal_address,
-        **extra,
-    )
+async def test_a_postcard_from_the_real_providers(postcards: Postcards) -> None:
+    outcome = await postcards.run()
 
-
-async def run(
-    client: Client, settings: Settings, prompt: str = "给妈妈的生日贺卡，她喜欢花"
-) -> tuple[PostcardResult | WorkflowFailureError, Progress, str]:
-    """Run one postcard to its end; the result or the failure, the progress and the task id."""
-    async with running_worker(client, settings) as (_, queue):
-        request = make_request(prompt)
-        handle = await start_postcard(client, request, queue)
-        try:
-            outcome: PostcardResult | WorkflowFailureError = await handle.result()
-        except WorkflowFailureError as failure:
-            outcome = failure
-        progress = await handle.query("progress", result_type=Progress)
-    return outcome, progress, request.task_id
-
-
-async def test_a_postcard_from_the_real_providers(
-    client: Client,
-    temporal_address: str,
-    tmp_path: Path,
-    servers: tuple[FakeServer, FakeServer],
-) -> None:
-    settings = workflow_settings(tmp_path, temporal_address, servers)
-    result, progress, task_id = await run(client, settings)
-
-    assert isinstance(result, PostcardResult) and result.status is PostcardStatus.COMPLETED
+    result = outcome.completed()
     assert result.concept and result.concept.language == "zh"
-    steps = progress.steps
+    steps = outcome.progress.steps
     assert [steps[s].provider for s in steps] == ["gemini", "gemini", "gemini", "anthropic"]
     assert steps["concept"].model == "gemini-3.5-flash-lite"
     assert steps["image"].model == "gemini-3.1-flash-image"
     assert steps["frontend"].model == "claude-sonnet-5-5"
     assert all(steps[s].input_tokens and steps[s].output_tokens for s in steps)
     assert all(steps[s].cost_usd for s in steps)
-    row = repository(settings).get(task_id)
-    assert row is not None and row.frontend_code and result.image
+    row = outcome.row()
+    assert row.frontend_code and result.image
     assert validate_page(row.frontend_code, result.image.url) == []
-    assert blob_store(settings).get(result.image.key).startswith(b"\x89PNG")
+    assert blob_store(outcome.settings).get(result.image.key).startswith(b"\x89PNG")
 
 
-async def test_429_with_retry_after_is_retried_after_the_delay(
-    client: Client,
-    temporal_address: str,
-    tmp_path: Path,
-    servers: tuple[FakeServer, FakeServer],
-) -> None:
-    gemini, _ = servers
+async def test_429_with_retry_after_is_retried_after_the_delay(postcards: Postcards) -> None:
+    gemini = postcards.gemini
     gemini.script(g.error(429, "RESOURCE_EXHAUSTED", "slow down", headers={"Retry-After": "2"}))
-    result, progress, _ = await run(client, workflow_settings(tmp_path, temporal_address, servers))
+    outcome = await postcards.run()
 
-    assert isinstance(result, PostcardResult) and result.status is PostcardStatus.COMPLETED
-    assert progress.steps["concept"].attempts == 2
+    outcome.completed()
+    assert outcome.progress.steps["concept"].attempts == 2
     first, second = gemini.requests[0], gemini.requests[1]
     assert second.at - first.at >= 1.8  # the policy alone would have retried after 0.1 s
 
 
-async def test_500_then_success(
-    client: Client,
-    temporal_address: str,
-    tmp_path: Path,
-    servers: tuple[FakeServer, FakeServer],
-) -> None:
-    _, claude = servers
-    claude.script(a.error(500, "api_error", "Internal server error"))
-    result, progress, _ = await run(client, workflow_settings(tmp_path, temporal_address, servers))
+async def test_500_then_success(postcards: Postcards) -> None:
+    postcards.claude.script(a.error(500, "api_error", "Internal server error"))
+    outcome = await postcards.run()
 
-    assert isinstance(result, PostcardResult) and result.status is PostcardStatus.COMPLETED
-    assert progress.steps["frontend"].attempts == 2
-    assert progress.steps["frontend"].provider == "anthropic"
+    outcome.completed()
+    assert outcome.progress.steps["frontend"].attempts == 2
+    assert outcome.progress.steps["frontend"].provider == "anthropic"
 
 
-async def test_bad_key_fails_at_once_with_authentication_error(
-    client: Client,
-    temporal_address: str,
-    tmp_path: Path,
-    servers: tuple[FakeServer, FakeServer],
-) -> None:
-    gemini, _ = servers
+async def test_bad_key_fails_at_once_with_authentication_error(postcards: Postcards) -> None:
+    gemini = postcards.gemini
     gemini.script(g.error(401, "UNAUTHENTICATED", "API key not valid"))
-    settings = workflow_settings(tmp_path, temporal_address, servers)
-    failure, progress, task_id = await run(client, settings)
+    outcome = await postcards.run()
 
-    assert isinstance(failure, WorkflowFailureError)
+    failure = outcome.failed("concept", "AuthenticationError")
     assert isinstance(failure.cause, ApplicationError)
     assert failure.cause.type == "AuthenticationError" and failure.cause.non_retryable
+    progress = outcome.progress
     assert progress.status is PostcardStatus.FAILED
-    assert progress.error and progress.error.step == "concept"
-    assert progress.error.type == "AuthenticationError" and not progress.error.retryable
+    assert progress.error and not progress.error.retryable
     assert progress.steps["concept"].attempts == 1 and len(gemini.requests) == 1
-    row = repository(settings).get(task_id)
-    assert row is not None and row.status == "FAILED"
+    row = outcome.row()
+    assert row.status == "FAILED"
     assert row.error and row.error["type"] == "AuthenticationError"
 
 
-async def test_image_safety_block_fails_the_postcard(
-    client: Client,
-    temporal_address: str,
-    tmp_path: Path,
-    servers: tuple[FakeServer, FakeServer],
-) -> None:
-    gemini, _ = servers
+async def test_image_safety_block_fails_the_postcard(postcards: Postcards) -> None:
     image_blocked = g.finished("IMAGE_SAFETY")
 
     def answer(recorded: Any) -> Any:
@@ -157,33 +166,23 @@ async def test_image_safety_block_fails_the_postcard(
             return image_blocked
         return g.default_responder(recorded)
 
-    gemini.default = answer
-    failure, progress, _ = await run(client, workflow_settings(tmp_path, temporal_address, servers))
+    postcards.gemini.default = answer
+    outcome = await postcards.run()
 
-    assert isinstance(failure, WorkflowFailureError)
-    assert progress.error and progress.error.step == "image"
-    assert progress.error.type == "SafetyBlocked"
-    assert progress.steps["image"].attempts == 1
-    assert progress.steps["frontend"].status is StepState.SKIPPED
+    outcome.failed("image", "SafetyBlocked")
+    assert outcome.progress.steps["image"].attempts == 1
+    assert outcome.progress.steps["frontend"].status is StepState.SKIPPED
 
 
-async def test_rejected_page_falls_back_to_the_local_page(
-    client: Client,
-    temporal_address: str,
-    tmp_path: Path,
-    servers: tuple[FakeServer, FakeServer],
-) -> None:
-    _, claude = servers
+async def test_rejected_page_falls_back_to_the_local_page(postcards: Postcards) -> None:
+    claude = postcards.claude
     evil = a.page_for("").replace("</body>", '<script src="https://evil.example/x.js"></script>')
     claude.default = a.reply_with(f"```html\n{evil}\n```")
-    settings = workflow_settings(
-        tmp_path, temporal_address, servers, code_provider_fallbacks="local"
-    )
-    result, progress, task_id = await run(client, settings)
+    outcome = await postcards.run(code_provider_fallbacks="local")
 
-    assert isinstance(result, PostcardResult) and result.status is PostcardStatus.COMPLETED
+    outcome.completed()
     assert len(claude.requests) == 3  # the page and two repair rounds, then the fallback
-    assert progress.steps["frontend"].provider == "local"
-    assert progress.steps["frontend"].attempts == 1
-    row = repository(settings).get(task_id)
-    assert row is not None and row.frontend_code and "evil.example" not in row.frontend_code
+    assert outcome.progress.steps["frontend"].provider == "local"
+    assert outcome.progress.steps["frontend"].attempts == 1
+    row = outcome.row()
+    assert row.frontend_code and "evil.example" not in row.frontend_code
