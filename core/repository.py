@@ -113,6 +113,11 @@ class PostcardRepository:
         params = [self.pending_values(r) for r in requests]
         return set(conn.execute(self._insert_pending(), params).scalars())
 
+    def record_all(self, requests: Sequence[PostcardRequest]) -> set[str]:
+        """Make sure each task has a row (one transaction); the ids that were missing."""
+        with self.engine.begin() as conn:
+            return self.insert_pending(requests, conn)
+
     def delete_many(self, task_ids: Iterable[str], conn: Connection) -> None:
         """Remove task rows in the caller's transaction (an ingest that was undone)."""
         ids = list(task_ids)

@@ -182,32 +182,74 @@ class Starter:
         return counts
 
     async def _handle_all(self, entries: list[Entry], deliveries: dict[bytes, int]) -> None:
+        """Handle one read's entries together: one database transaction records them, their
+        workflows start side by side, one XACK acknowledges the started ones.
+
+        Bad entries are dead-lettered one by one as before; when Temporal is unreachable the
+        entries not started stay pending (redelivered later) and the outage is raised after
+        the others were acknowledged.
+        """
+        ready: list[tuple[bytes, dict[bytes, bytes], PostcardRequest]] = []
         for entry_id, fields in entries:
-            await self.handle(entry_id, fields, deliveries.get(entry_id, 1))
+            request = await self._admit(entry_id, fields, deliveries.get(entry_id, 1))
+            if request is not None:
+                ready.append((entry_id, fields, request))
+        if not ready:
+            return
+        try:
+            await asyncio.to_thread(self.repo.record_all, [request for _, _, request in ready])
+        except DataError:  # one value the database cannot store: find it entry by entry
+            ready = [item for item in ready if await self._record_one(*item)]
+        outcomes = await asyncio.gather(
+            *(self._start(request) for _, _, request in ready), return_exceptions=True
+        )
+        started: list[bytes] = []
+        unavailable: BaseException | None = None
+        for (entry_id, fields, request), outcome in zip(ready, outcomes, strict=True):
+            if isinstance(outcome, TemporalRejected):
+                await self.dead_letter(entry_id, fields, str(outcome), "WorkflowStartRejected")
+            elif isinstance(outcome, BaseException):
+                unavailable = unavailable or outcome
+            else:
+                started.append(entry_id)
+                self._started(entry_id, request, created=outcome)
+        if started:
+            await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, *started)
+        if unavailable is not None:
+            raise unavailable
 
     async def handle(self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int) -> None:
         """Start the workflow for one entry, or dead-letter it with its reason."""
+        await self._handle_all([(entry_id, fields)], {entry_id: deliveries})
+
+    async def _admit(
+        self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int
+    ) -> PostcardRequest | None:
+        """The entry's request, or None when it was dead-lettered (malformed or exhausted)."""
         try:
             request = decode(fields)
         except InvalidEntry as exc:
             await self.dead_letter(entry_id, fields, f"invalid entry: {exc}", "InvalidStreamEntry")
-            return
+            return None
         if deliveries > self.settings.stream_max_deliveries:
             reason = f"not started after {deliveries - 1} deliveries"
             await self.dead_letter(entry_id, fields, reason, "DeliveryExhausted")
-            return
+            return None
+        return request
+
+    async def _record_one(
+        self, entry_id: bytes, fields: dict[bytes, bytes], request: PostcardRequest
+    ) -> bool:
+        """Record one task; False when the database refused it (the entry is dead-lettered)."""
         try:
-            await asyncio.to_thread(self.repo.create_pending, request)
+            await asyncio.to_thread(self.repo.record_all, [request])
         except DataError as exc:  # a value the database cannot store: retrying cannot help
             reason = f"the database refused the entry: {str(exc.orig).splitlines()[0][:300]}"
             await self.dead_letter(entry_id, fields, reason, "InvalidStreamEntry")
-            return
-        try:
-            created = await self._start(request)
-        except TemporalRejected as exc:
-            await self.dead_letter(entry_id, fields, str(exc), "WorkflowStartRejected")
-            return
-        await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)
+            return False
+        return True
+
+    def _started(self, entry_id: bytes, request: PostcardRequest, created: bool) -> None:
         self.started += int(created)
         STARTS.labels(self.settings.stream_name).inc(int(created))
         log.info(
