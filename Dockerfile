@@ -10,7 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
+# Bytecode is compiled at build time: the workflow sandbox re-imports the workflow module for
+# every run, and without a .pyc (PYTHONDONTWRITEBYTECODE, a read-only /app) it would compile
+# the source each time (docs/performance.md).
 RUN pip install . \
+    && python -m compileall -q /app \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin postcards \
     && mkdir -p /data \
     && chown postcards /data
