@@ -68,8 +68,11 @@ class PostcardRepository:
         return _insert_pending_statement(self.engine.dialect.name)
 
     @staticmethod
-    def pending_values(request: PostcardRequest) -> dict[str, Any]:
-        """The column values of a new PENDING row for a request."""
+    def pending_values(
+        request: PostcardRequest, steps: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The column values of a new PENDING row for a request (`steps`: the empty steps,
+        when the caller already has them)."""
         return {
             "id": uuid.uuid4(),
             "task_id": request.task_id,
@@ -79,7 +82,7 @@ class PostcardRepository:
             "style": request.style,
             "theme": request.theme,
             "language": request.language,
-            "steps": _empty_steps(),
+            "steps": _empty_steps() if steps is None else steps,
             "extra": dict(request.metadata) or None,
             "retry_count": 0,
             "created_at": request.created_at,
@@ -110,7 +113,8 @@ class PostcardRepository:
         """
         if not requests:
             return set()
-        params = [self.pending_values(r) for r in requests]
+        steps = _empty_steps()  # only serialised, so the rows of one statement can share it
+        params = [self.pending_values(r, steps) for r in requests]
         return set(conn.execute(self._insert_pending(), params).scalars())
 
     def record_all(self, requests: Sequence[PostcardRequest]) -> set[str]:
