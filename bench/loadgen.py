@@ -53,6 +53,11 @@ class Connection:
 
     async def exchange(self, request: bytes) -> int:
         """Send one request; the status code of the answer."""
+        status, _ = await self.exchange_full(request)
+        return status
+
+    async def exchange_full(self, request: bytes) -> tuple[int, bytes]:
+        """Send one request; the status code and the body of the answer."""
         self.writer.write(request)
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.split(b"\r\n")
@@ -62,9 +67,8 @@ class Connection:
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
                 length = int(value.strip())
-        if length:
-            await self.reader.readexactly(length)
-        return status
+        body = await self.reader.readexactly(length) if length else b""
+        return status, body
 
     def close(self) -> None:
         self.writer.close()
