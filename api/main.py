@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,6 +27,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(settings.effective_database_url)
         app.state.services = Services.build(settings)
+        # Everything built so far (modules, routes, schemas: ~150k objects) lives as long as
+        # the process; move it out of the collector's view, so a full collection under load
+        # scans only what requests allocate instead of stalling every request for ~75 ms.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
