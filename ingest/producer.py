@@ -236,7 +236,7 @@ class Ingest:
         self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Future[None]] = {}
-        self._admits: list[tuple[str, int, asyncio.Future[int]]] = []
+        self._admits: list[tuple[str | None, int, asyncio.Future[int]]] = []
         self._admitter: asyncio.Task[None] | None = None
         self._backlog = 0
         self._backlog_at = -1e9
@@ -255,6 +255,15 @@ class Ingest:
         Concurrent calls share one Redis call: those that arrive while one is in flight go
         together in the next. The backlog reading rides along when the cached one is stale.
         """
+        return await self._gate(rate_key, rate_ttl_s)
+
+    async def waiting(self) -> int:
+        """The backlog, read at most every BACKLOG_TTL_S (plus what this process added since)."""
+        if not self._backlog_fresh():
+            await self._gate(None, 0)
+        return self._backlog
+
+    async def _gate(self, rate_key: str | None, rate_ttl_s: int) -> int:
         counted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._admits.append((rate_key, rate_ttl_s, counted))
         if self._admitter is None or self._admitter.done():
@@ -265,10 +274,11 @@ class Ingest:
         while self._admits:
             batch, self._admits = self._admits, []
             want = not self._backlog_fresh()
-            keys = [key for key, _, _ in batch]
+            keys = [key for key, _, _ in batch if key is not None]
+            ttl = max(ttl for _, ttl, _ in batch)
             try:
                 counts, waiting = await _gate(
-                    self.redis, self.settings, keys, batch[0][1], want, self._scripts
+                    self.redis, self.settings, keys, ttl, want, self._scripts
                 )
             except Exception as exc:  # every waiter gets the error (RedisError, OSError, …)
                 for _, _, counted in batch:
@@ -277,16 +287,11 @@ class Ingest:
                 continue
             if waiting is not None:
                 self._note_backlog(waiting)
-            for (_, _, counted), count in zip(batch, counts, strict=True):
+            answers = iter(counts)
+            for key, _, counted in batch:
+                count = next(answers) if key is not None else 0
                 if not counted.done():
                     counted.set_result(count)
-
-    async def waiting(self) -> int:
-        """The backlog, read at most every BACKLOG_TTL_S (plus what this process added since)."""
-        if not self._backlog_fresh():
-            _, waiting = await _gate(self.redis, self.settings, [], 0, True, self._scripts)
-            self._note_backlog(waiting or 0)
-        return self._backlog
 
     # -- group commit -----------------------------------------------------------------------
 

@@ -212,3 +212,19 @@ async def test_backlog_is_undelivered_plus_pending_without_scanning(
         await redis.delete(stream, f"{stream}:added")
         await redis.aclose()
         repo.engine.dispose()
+
+
+async def test_concurrent_creates_over_the_rate_limit_get_exactly_the_limit_through(
+    api_settings: Settings,
+) -> None:
+    limited = api_settings.model_copy(update={"create_rate_limit": "5/hour"})
+    async with api(limited) as http:
+        answers = await asyncio.gather(
+            *(http.post(CREATE, json={"prompt": f"card {i}"}) for i in range(30))
+        )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [202] * 5 + [429] * 25
+    assert all(int(a.headers["retry-after"]) > 0 for a in answers if a.status_code == 429)
+    accepted = {a.json()["task_id"] for a in answers if a.status_code == 202}
+    assert sorted(await stream_task_ids(limited)) == sorted(accepted)
+    assert rows_of(limited, accepted) == accepted
