@@ -5,6 +5,7 @@ answers 503, and the O(1) backlog reading agrees with the stream on Redis 6.2 an
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -228,3 +229,31 @@ async def test_concurrent_creates_over_the_rate_limit_get_exactly_the_limit_thro
     accepted = {a.json()["task_id"] for a in answers if a.status_code == 202}
     assert sorted(await stream_task_ids(limited)) == sorted(accepted)
     assert rows_of(limited, accepted) == accepted
+
+
+async def test_a_locked_sqlite_file_does_not_stall_the_event_loop(api_settings: Settings) -> None:
+    if not api_settings.effective_database_url.startswith("sqlite"):
+        pytest.skip("the inline insert is SQLite's")
+    path = api_settings.effective_database_url.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer (a worker, the starter) holds the lock
+    repo = repository(api_settings)
+    redis = redis_client(api_settings)
+    ingest = Ingest(repo, redis, api_settings)
+    try:
+        wanted = request("while the file is locked")
+        create = asyncio.create_task(ingest.submit(wanted))
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        await asyncio.sleep(0.3)
+        assert loop.time() - began < 0.6, "the event loop kept running while the lock was held"
+        assert not create.done(), "the create waits for the lock (in a thread)"
+        holder.execute("COMMIT")
+        await asyncio.wait_for(create, 10)
+        assert repo.get(wanted.task_id) is not None
+        assert await stream_task_ids(api_settings) == [wanted.task_id]
+    finally:
+        holder.close()
+        await ingest.close()
+        await redis.aclose()
+        repo.engine.dispose()
