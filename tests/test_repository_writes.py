@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -130,18 +128,3 @@ def test_finish_of_an_unrecorded_task_records_it(repo: PostcardRepository) -> No
     assert row is not None
     assert row.status == PostcardStatus.COMPLETED.value
     assert row.current_step is None and row.completed_at is not None
-
-
-def test_worker_caches_the_workflow_bytecode(tmp_path: Path) -> None:
-    """The sandbox re-imports the workflow module every run; it must not compile it each time."""
-    import workflows.postcard
-    from worker import cache_workflow_bytecode
-    from workflows.postcard import PostcardWorkflow
-
-    source = Path(workflows.postcard.__file__)
-    cached = Path(importlib.util.cache_from_source(str(source)))
-    cached.unlink(missing_ok=True)
-    written = cache_workflow_bytecode(PostcardWorkflow)
-    assert source in written
-    assert cached.is_file()
-    assert cached.stat().st_mtime >= source.stat().st_mtime
