@@ -14,7 +14,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from core.models import PostcardStatus
+from core.models import PostcardStatus, Progress, StepState
 from core.settings import Settings
 from core.wiring import repository
 from tests.conftest import REPO
@@ -66,6 +66,15 @@ async def test_sigkilled_worker_resumes_without_redoing_completed_steps(
                 break
             await asyncio.sleep(0.05)
         assert _calls(call_log, request.task_id)["image"] == 1, "the image step started"
+        # Content runs beside the image and takes milliseconds: kill only once the workflow
+        # holds its result, so the kill lands in the image step alone (3 s of sleep).
+        for _ in range(200):
+            progress = await handle.query("progress", result_type=Progress)
+            if progress.steps["content"].status is StepState.COMPLETED:
+                break
+            await asyncio.sleep(0.02)
+        assert progress.steps["content"].status is StepState.COMPLETED
+        assert progress.steps["image"].status is StepState.RUNNING
         os.kill(first.pid, signal.SIGKILL)
     finally:
         first.wait(timeout=10)
