@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import metrics
-from api.limits import BodySizeLimit, CreateRateLimit, Rate
+from api.limits import Rate, RequestGate
 from api.routes import events, health, postcards, preview, studio
 from api.services import Services
 from core.logs import configure_logging
@@ -56,8 +56,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"detail": f"invalid request: {summary}", "errors": reasons}, status_code=422
         )
 
-    app.add_middleware(CreateRateLimit, rate=Rate.parse(settings.create_rate_limit))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    postcards.install_create(app)  # first: the hot path is matched before anything else
+    app.add_middleware(
+        RequestGate,
+        max_bytes=settings.max_body_bytes,
+        rate=Rate.parse(settings.create_rate_limit),
+    )
     metrics.install(app)
     app.include_router(postcards.router)
     app.include_router(preview.router)

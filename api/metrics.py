@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 CREATE_ROUTE = "/api/v1/postcards/create"
 REQUESTS = Counter(
@@ -29,33 +30,24 @@ def metrics() -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
-class RequestMetrics:
-    """Counts every HTTP request under its route template, so ids never become labels."""
+_counters: dict[tuple[str, str, int], Any] = {}
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on; count it once the response has started (or failed)."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
+def record(scope: Scope, status: int, started: float) -> None:
+    """Count a finished HTTP request under its route template (ids never become labels) and,
+    for a create, observe its latency since `started` (`time.perf_counter()`).
 
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note)
-        finally:
-            route = _route_template(scope)
-            REQUESTS.labels(route, scope["method"], str(status)).inc()
-            if route == CREATE_ROUTE and scope["method"] == "POST":
-                CREATE_SECONDS.observe(time.perf_counter() - started)
+    Called by the API's one request middleware (`api.limits.RequestGate`), so answers that a
+    limit gives before any route runs (413, 429) are counted too."""
+    route = _route_template(scope)
+    method = scope["method"]
+    key = (route, method, status)
+    counter = _counters.get(key)
+    if counter is None:  # `labels()` takes a lock and builds a tuple per call: resolve it once
+        counter = _counters[key] = REQUESTS.labels(route, method, str(status))
+    counter.inc()
+    if method == "POST" and route == CREATE_ROUTE:
+        CREATE_SECONDS.observe(time.perf_counter() - started)
 
 
 def _route_template(scope: Scope) -> str:
@@ -70,6 +62,5 @@ def _route_template(scope: Scope) -> str:
 
 
 def install(app: FastAPI) -> None:
-    """Count the app's requests and serve `GET /metrics`."""
-    app.add_middleware(RequestMetrics)
+    """Serve `GET /metrics` (requests are counted by `api.limits.RequestGate`)."""
     app.include_router(router)

@@ -7,6 +7,7 @@ batches (group commit) so that one database transaction and one Redis call serve
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -16,10 +17,10 @@ import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from core.db import make_engine
+from core.db import Postcard, make_engine, utcnow
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
@@ -44,14 +45,21 @@ def added_key(settings: Settings) -> str:
 # Appends entries in one atomic call: each gets the next value of the stream's add counter in
 # its `seq` field, so the counter and the entries' order can never disagree (two API processes
 # interleaving their batches would break that with a client-side INCRBY).
-# KEYS: stream, counter. ARGV: maxlen, fields per entry, then each entry's field/value pairs.
+# KEYS: stream, counter. ARGV: maxlen, then one JSON array: the field names, then each entry's
+# values in that order. One JSON argument instead of a name and a value argument per field:
+# redis-py packs every argument in Python, which was half the client CPU of a batch.
 _XADD_ALL = """
-local per = tonumber(ARGV[2]) * 2
+local batch = cjson.decode(ARGV[2])
+local names = batch[1]
 local ids = {}
-for i = 3, #ARGV, per do
+for i = 2, #batch do
+  local values = batch[i]
   local seq = redis.call('INCR', KEYS[2])
   local args = {'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq}
-  for j = i, i + per - 1 do args[#args + 1] = ARGV[j] end
+  for j = 1, #names do
+    args[#args + 1] = names[j]
+    args[#args + 1] = values[j]
+  end
   ids[#ids + 1] = redis.call(unpack(args))
 end
 return ids
@@ -122,10 +130,6 @@ class IngestUnavailable(Exception):
         self.retry_after_s = retry_after_s
 
 
-def _fields(request: PostcardRequest) -> list[str]:
-    return [item for pair in encode(request).items() for item in pair]
-
-
 class _Scripts:
     """A client's script objects (EVALSHA, loading a script when Redis lacks it), made once."""
 
@@ -141,10 +145,10 @@ async def _xadd_all(
     scripts: _Scripts | None = None,
 ) -> None:
     """XADD the requests, in order, in one atomic call."""
-    per_entry = len(encode(requests[0]))
-    args: list[Any] = [settings.stream_max_len, per_entry]
-    for request in requests:
-        args += _fields(request)
+    first = encode(requests[0])
+    batch = [list(first), list(first.values())]
+    batch += [list(encode(request).values()) for request in requests[1:]]
+    args: list[str | int] = [settings.stream_max_len, json.dumps(batch, ensure_ascii=False)]
     script = (scripts or _Scripts(redis)).xadd_all
     await script(keys=[settings.stream_name, added_key(settings)], args=args)
 
@@ -232,6 +236,7 @@ class Ingest:
         self.redis = redis
         self.settings = settings
         self._inline = _no_wait_engine(repository.engine)
+        self._sqlite_insert = _SqliteInsert(repository) if self._inline is not None else None
         self._scripts = _Scripts(redis)
         self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
@@ -391,11 +396,72 @@ class Ingest:
 
     def _insert(self, engine: Engine, requests: list[PostcardRequest]) -> set[str]:
         with engine.begin() as conn:
+            if self._sqlite_insert is not None:
+                return self._sqlite_insert(requests, conn)
             return self.repository.insert_pending(requests, conn)
 
     def _delete(self, engine: Engine, task_ids: set[str]) -> None:
         with engine.begin() as conn:
             self.repository.delete_many(task_ids, conn)
+
+
+class _SqliteInsert:
+    """`PostcardRepository.insert_pending` for SQLite at a fraction of its CPU.
+
+    The same statement (`INSERT … ON CONFLICT (task_id) DO NOTHING RETURNING task_id`) with the
+    same row values (`PostcardRepository.pending_values`) converted by each column's own
+    SQLAlchemy bind processor, so the stored bytes are identical (tested); but rendered here as
+    one multi-row VALUES statement per batch size, with the batch's shared empty steps
+    serialised once instead of per row. SQLAlchemy's generic executemany path spent ~0.1 ms of
+    CPU per row on per-row parameter processing (profile of the closed-loop bench)."""
+
+    def __init__(self, repository: PostcardRepository) -> None:
+        self.repository = repository
+        dialect = repository.engine.dialect
+        table = Postcard.__table__  # type: ignore[attr-defined]
+        sample = PostcardRequest(task_id="x", user_input="x", created_at=utcnow())
+        self.columns = list(repository.pending_values(sample))
+        self.processors = [
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in self.columns
+        ]
+        self.steps_at = self.columns.index("steps")
+        quote = dialect.identifier_preparer.quote
+        self.head = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in self.columns)}) VALUES "
+        )
+        self.tail = f" ON CONFLICT ({quote('task_id')}) DO NOTHING RETURNING {quote('task_id')}"
+        self.row = "(" + ", ".join("?" for _ in self.columns) + ")"
+        self._sql: dict[int, str] = {}
+
+    def statement(self, rows: int) -> str:
+        """The statement for `rows` rows (made once per batch size)."""
+        sql = self._sql.get(rows)
+        if sql is None:
+            sql = self._sql[rows] = self.head + ", ".join([self.row] * rows) + self.tail
+        return sql
+
+    def __call__(self, requests: Sequence[PostcardRequest], conn: Connection) -> set[str]:
+        if not requests:
+            return set()
+        first = self.repository.pending_values(requests[0])
+        steps = first["steps"]  # the rows of one statement share it (only serialised)
+        steps_stored = self.processors[self.steps_at]
+        steps_raw = steps_stored(steps) if steps_stored is not None else steps
+        params: list[Any] = []
+        pairs = list(zip(self.columns, self.processors, strict=True))
+        for request in requests:
+            values = (
+                first if request is requests[0] else self.repository.pending_values(request, steps)
+            )
+            for name, process in pairs:
+                value = values[name]
+                if value is steps:
+                    params.append(steps_raw)
+                else:
+                    params.append(process(value) if process is not None else value)
+        result = conn.exec_driver_sql(self.statement(len(requests)), tuple(params))
+        return set(result.scalars())
 
 
 def _no_wait_engine(engine: Engine) -> Engine | None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, FastAPI, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from temporalio.service import RPCError
 
-from api.deps import PostcardDep, ServicesDep, UserDep
+from api.deps import PostcardDep, ServicesDep, UserDep, user_for
 from api.presenters import status_body, summary
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
+from api.services import Services
 from api.sharing import shared
 from core.db import as_utc, utcnow
 from core.models import PostcardRequest, PostcardStatus, Progress, WorkflowOptions
@@ -31,25 +34,83 @@ _NO_OPTIONS = WorkflowOptions()
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
 
 
-@router.post(
-    "/create",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=Created,
-    responses={503: {"description": "Redis or the database is unavailable; retry later"}},
-)
-async def create_postcard(  # type: ignore[no-untyped-def]
-    body: CreatePostcard,
-    services: ServicesDep,
-    user: UserDep,
-    idempotency_key: Annotated[
-        str | None,
-        Header(max_length=128, description="Retries with the same key return the same task"),
-    ] = None,
-):
+# The headers the create route reads itself (plain lookups instead of FastAPI dependencies and
+# header parameters, which cost ~0.1 ms per request), documented as they were before.
+_CREATE_HEADERS: list[dict[str, Any]] = [
+    {
+        "name": "idempotency-key",
+        "in": "header",
+        "required": False,
+        "schema": {
+            "anyOf": [{"type": "string", "maxLength": 128}, {"type": "null"}],
+            "description": "Retries with the same key return the same task",
+            "title": "Idempotency-Key",
+        },
+        "description": "Retries with the same key return the same task",
+    },
+    {
+        "name": "authorization",
+        "in": "header",
+        "required": False,
+        "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Authorization"},
+    },
+    {
+        "name": "x-api-key",
+        "in": "header",
+        "required": False,
+        "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "X-Api-Key"},
+    },
+]
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def install_create(app: FastAPI) -> None:
+    """Serve POST create as the app's first route.
+
+    It is the hot path, so it sits on the app itself, ahead of everything else: a route inside
+    an included router is matched through FastAPI's included-router layer on every request
+    (~5 % of a create's CPU in the closed-loop profile). The OpenAPI entry is unchanged."""
+    app.add_api_route(
+        f"{router.prefix}/create",
+        create_postcard,
+        methods=["POST"],
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=None,
+        tags=["postcards"],
+        responses={
+            202: {"model": Created, "description": "Successful Response"},
+            503: {"description": "Redis or the database is unavailable; retry later"},
+        },
+        openapi_extra={"parameters": _CREATE_HEADERS},
+    )
+
+
+async def create_postcard(body: CreatePostcard, request: Request) -> Response:
     """Accept a wish; the postcard is made in the background."""
+    services: Services = request.app.state.services
     settings = services.settings
+    authorization = api_key = idempotency_key = None
+    for name, value in request.scope["headers"]:  # one pass, no Headers object
+        if name == b"authorization":
+            authorization = value.decode("latin-1")
+        elif name == b"x-api-key":
+            api_key = value.decode("latin-1")
+        elif name == b"idempotency-key":
+            idempotency_key = value.decode("latin-1")
+    user = user_for(services, authorization, api_key)
     task_id = uuid.uuid4().hex
     if idempotency_key:
+        if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "string_too_long",
+                        "loc": ("header", "idempotency-key"),
+                        "msg": f"String should have at most {MAX_IDEMPOTENCY_KEY} characters",
+                        "input": idempotency_key,
+                    }
+                ]
+            )
         task_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{user}\n{idempotency_key}").hex
         earlier = await asyncio.to_thread(services.repository.get, task_id)
         if earlier is not None:
@@ -62,7 +123,7 @@ async def create_postcard(  # type: ignore[no-untyped-def]
                     headers={"Retry-After": "2"},
                 )
             return _created(settings, task_id)
-    request = PostcardRequest(
+    accepted = PostcardRequest(
         task_id=task_id,
         user_input=body.prompt,
         style=body.style,
@@ -73,23 +134,34 @@ async def create_postcard(  # type: ignore[no-untyped-def]
         options=_NO_OPTIONS,
     )
     try:
-        await services.ingest.submit(request)
+        await services.ingest.submit(accepted)
     except IngestUnavailable as exc:
         return JSONResponse(
             {"detail": exc.reason},
             status_code=exc.status_code,
             headers={"Retry-After": str(exc.retry_after_s)},
         )
-    return _created(settings, request.task_id)
+    return _created(settings, task_id)
 
 
-def _created(settings: Settings, task_id: str) -> Created:
+def _created(settings: Settings, task_id: str) -> Response:
+    """202 with the `Created` body, encoded directly: the same bytes FastAPI's response_model
+    gave (`test_created_body_matches_the_model`), without re-validating a model per request."""
     base = settings.effective_public_base_url
-    return Created(
-        task_id=task_id,
-        status_url=f"{base}/api/v1/postcards/status/{task_id}",
-        preview_url=shared(settings, f"{base}/preview/{task_id}", task_id) or "",
+    preview = shared(settings, f"{base}/preview/{task_id}", task_id) or ""
+    body = (
+        f'{{"task_id":"{task_id}","status":"{PostcardStatus.PENDING.value}",'
+        f'"status_url":{_json(f"{base}/api/v1/postcards/status/{task_id}")},'
+        f'"preview_url":{_json(preview)}}}'
     )
+    return Response(body.encode(), status_code=status.HTTP_202_ACCEPTED, media_type=_JSON)
+
+
+_JSON = "application/json"
+
+
+def _json(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 async def live_progress(services: ServicesDep, task_id: str) -> Progress | None:
