@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -433,6 +434,9 @@ class _SqliteInsert:
         self.tail = f" ON CONFLICT ({quote('task_id')}) DO NOTHING RETURNING {quote('task_id')}"
         self.row = "(" + ", ".join("?" for _ in self.columns) + ")"
         self._sql: dict[int, str] = {}
+        # SQLite before 3.32 allows 999 parameters per statement (32,766 since).
+        limit = 32_766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
+        self.max_rows = max(1, limit // len(self.columns))
 
     def statement(self, rows: int) -> str:
         """The statement for `rows` rows (made once per batch size)."""
@@ -460,8 +464,13 @@ class _SqliteInsert:
                     params.append(steps_raw)
                 else:
                     params.append(process(value) if process is not None else value)
-        result = conn.exec_driver_sql(self.statement(len(requests)), tuple(params))
-        return set(result.scalars())
+        inserted: set[str] = set()
+        width = len(self.columns)
+        for start in range(0, len(requests), self.max_rows):  # one statement unless SQLite < 3.32
+            rows = min(self.max_rows, len(requests) - start)
+            chunk = params[start * width : (start + rows) * width]
+            inserted.update(conn.exec_driver_sql(self.statement(rows), tuple(chunk)).scalars())
+        return inserted
 
 
 def _no_wait_engine(engine: Engine) -> Engine | None:

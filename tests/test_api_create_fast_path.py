@@ -169,3 +169,18 @@ async def test_with_api_keys_a_create_without_a_valid_key_is_401_before_its_body
     assert good.status_code == 202, good.text
     assert "share=" in good.json()["preview_url"]
     assert bad_body.status_code == 422
+
+
+def test_sqlite_batch_insert_splits_a_batch_over_the_parameter_limit(tmp_path: Path) -> None:
+    path = tmp_path / "split.db"
+    migrate(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}")
+    insert = _SqliteInsert(PostcardRepository(engine))
+    insert.max_rows = 2  # as with SQLite < 3.32's 999 parameters, in miniature
+    batch = requests_() + requests_()
+    try:
+        with engine.begin() as conn:
+            assert insert(batch, conn) == {r.task_id for r in batch}
+    finally:
+        engine.dispose()
+    assert sorted(r["task_id"] for r in raw_rows(path)) == sorted(r.task_id for r in batch)
