@@ -46,11 +46,21 @@ class StepPolicy(BaseModel):
     maximum_interval_s: float = 30.0
 
 
+# The command sequence new runs take (WorkflowOptions.generation): 3 = content ∥ image, batched
+# search attributes, local record_outcome, PostcardStep=concept set at start — chosen by the
+# starter, so a run records no patch marker (and no TemporalChangeVersion upsert).
+LEAN_GENERATION = 3
+
+
 class WorkflowOptions(BaseModel):
     """Run-wide policy, carried in the input so the workflow never reads the environment."""
 
     timeout_s: float = 300.0
     search_attributes: bool = True
+    generation: int = 0
+    """The workflow's command sequence, fixed by whoever starts the run (the starter writes
+    LEAN_GENERATION). 0, the value of inputs recorded before this field existed, decides by the
+    `content-image-parallel` patch marker as before, so those runs replay unchanged."""
     # Heartbeats let Temporal notice a dead worker within ~10 s instead of a whole
     # start-to-close timeout (see docs/reliability.md, worker row of the crash matrix).
     concept: StepPolicy = StepPolicy(start_to_close_s=60, heartbeat_s=10)
@@ -62,7 +72,7 @@ class WorkflowOptions(BaseModel):
     @classmethod
     def from_retry_count(cls, timeout_s: float, retry_count: int) -> WorkflowOptions:
         """Options with the same attempt bound on every provider step."""
-        base = cls(timeout_s=timeout_s)
+        base = cls(timeout_s=timeout_s, generation=LEAN_GENERATION)
         for step in STEPS:
             policy: StepPolicy = getattr(base, step)
             policy.maximum_attempts = max(1, retry_count)

@@ -46,7 +46,8 @@ async def start_postcard_workflow(
             execution_timeout=timedelta(seconds=settings.ai_workflow_timeout + 120),
             memo={"prompt": request.user_input[:500], "user_id": request.user_id},
             search_attributes=TypedSearchAttributes(
-                [SearchAttributePair(STEP_ATTRIBUTE, "queued")]
+                # The first step, set here so the run needs no upsert for it (LEAN_GENERATION).
+                [SearchAttributePair(STEP_ATTRIBUTE, "concept")]
                 if request.options.search_attributes
                 else []
             ),

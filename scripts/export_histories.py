@@ -31,8 +31,9 @@ from tests.harness import make_request, running_worker, start_postcard
 from tests.test_pipeline import BlockedImage, FixedFactory
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "histories"
-# The newest generation: content ∥ image, batched search attributes, local record_outcome.
-GENERATION = "parallel"
+# The newest generation (LEAN_GENERATION, from the input, no patch marker): content ∥ image,
+# batched search attributes, local record_outcome, PostcardStep=concept set at start.
+GENERATION = "lean"
 
 
 def history_id(generation: str, case: str) -> str:

@@ -13,7 +13,13 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
-from core.models import PostcardRequest, PostcardResult, StepPolicy, WorkflowOptions
+from core.models import (
+    LEAN_GENERATION,
+    PostcardRequest,
+    PostcardResult,
+    StepPolicy,
+    WorkflowOptions,
+)
 from core.settings import Settings
 from providers.factory import ProviderFactory
 from worker import build_worker
@@ -24,7 +30,7 @@ FAST_POLICY = {"initial_interval_s": 0.1, "maximum_interval_s": 0.5}
 
 def fast_options(**overrides: Any) -> WorkflowOptions:
     """Workflow options with sub-second retry intervals, so retry tests stay quick."""
-    options = WorkflowOptions(timeout_s=120)
+    options = WorkflowOptions(timeout_s=120, generation=LEAN_GENERATION)
     for step in ("concept", "content", "image", "frontend", "record"):
         policy: StepPolicy = getattr(options, step)
         for key, value in FAST_POLICY.items():

@@ -1,7 +1,9 @@
 """PostcardWorkflow: concept → (content ∥ image) → frontend, each a retried activity.
 
 Runs started before the `content-image-parallel` patch replay in their recorded order
-(concept → content → image → frontend); docs/performance.md has the measurements.
+(concept → content → image → frontend); runs whose input carries
+`options.generation >= LEAN_GENERATION` take the parallel path without recording the patch
+marker and without an upsert for the first step; docs/performance.md has the measurements.
 """
 
 # No `from __future__ import annotations` here: the sandbox re-runs this module for every
@@ -18,6 +20,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from core.errors import NON_RETRYABLE_TYPES
     from core.models import (
+        LEAN_GENERATION,
         ConceptInput,
         ConceptOutput,
         ContentInput,
@@ -69,6 +72,7 @@ class PostcardWorkflow:
         self._search_attributes = False
         self._parallel = False
         self._batched = False
+        self._lean = False
         self._staged: dict[str, SearchAttributeUpdate] = {}
         self._failed_step: str | None = None
 
@@ -82,7 +86,11 @@ class PostcardWorkflow:
         """Run the four steps within the overall timeout, then record the outcome."""
         self._progress = Progress(task_id=request.task_id, status=PostcardStatus.PROCESSING)
         self._search_attributes = request.options.search_attributes
-        self._parallel = workflow.patched(PARALLEL_PATCH)
+        # The generation comes from the input, so a new run needs no patch marker (each costs
+        # an event and a TemporalChangeVersion upsert); inputs from before the field replay
+        # by the marker as they were recorded.
+        self._lean = request.options.generation >= LEAN_GENERATION
+        self._parallel = self._lean or workflow.patched(PARALLEL_PATCH)
         self._batched = self._search_attributes and self._parallel
         result = PostcardResult(
             task_id=request.task_id, status=PostcardStatus.PROCESSING, progress=self._progress
@@ -189,7 +197,10 @@ class PostcardWorkflow:
         state.started_at = workflow.now()
         self._progress.current_step = name
         if show:
-            self._show(name, f"step {list(self._progress.steps).index(name) + 1}/4: {name}")
+            details = f"step {list(self._progress.steps).index(name) + 1}/4: {name}"
+            # The starter set PostcardStep=concept at start: no upsert for the first step.
+            first = self._lean and name == "concept"
+            self._show(name, details, attribute=not first)
 
     async def _call(
         self, name: str, data: object, output: type[StepOut], policy: StepPolicy
@@ -214,10 +225,11 @@ class PostcardWorkflow:
         self._set_attribute(PROVIDER_KEY.value_set(out.meta.provider))
         return out
 
-    def _show(self, step: str, details: str) -> None:
+    def _show(self, step: str, details: str, attribute: bool = True) -> None:
         """Show where the run is in the Web UI: current details and the PostcardStep attribute."""
         workflow.set_current_details(details)
-        self._set_attribute(STEP_KEY.value_set(step))
+        if attribute:
+            self._set_attribute(STEP_KEY.value_set(step))
 
     def _set_attribute(self, update: SearchAttributeUpdate) -> None:
         """Upsert now (runs from before the batching patch), or stage it for the next flush."""
