@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 from temporalio.client import Client
 
@@ -50,3 +51,34 @@ async def test_sandboxed_runs_reuse_the_compiled_glue(client: Client, settings: 
     # snippets were compiled at most once each.
     assert after.hits - before.hits >= 3 * 10
     assert after.currsize <= 16
+
+
+async def test_lean_generation_records_no_patch_marker_and_three_upserts(
+    client: Client, settings: Settings
+) -> None:
+    """A run of the current generation needs no patch marker (each costs an event and a
+    TemporalChangeVersion upsert) and no upsert for its first step; older inputs still use it."""
+    instant = settings.model_copy(
+        update={"text_provider": "instant", "image_provider": "instant", "code_provider": "instant"}
+    )
+    async with running_worker(client, instant) as (_, queue):
+        lean = await start_postcard(client, make_request(), queue)
+        legacy_request = make_request()
+        legacy_request.options.generation = 0  # an input recorded before the field existed
+        legacy = await start_postcard(client, legacy_request, queue)
+        for handle in (lean, legacy):
+            assert (await handle.result()).status is PostcardStatus.COMPLETED
+
+    def counts(events: list[Any]) -> tuple[int, int]:
+        patches = sum(
+            e.HasField("marker_recorded_event_attributes")
+            and e.marker_recorded_event_attributes.marker_name == "core_patch"
+            for e in events
+        )
+        upserts = sum(
+            e.HasField("upsert_workflow_search_attributes_event_attributes") for e in events
+        )
+        return patches, upserts
+
+    assert counts((await lean.fetch_history()).events) == (0, 3)
+    assert counts((await legacy.fetch_history()).events) == (1, 5)
