@@ -60,6 +60,7 @@ class PostcardActivities:
         provider_name: str,
         call: Callable[[], Awaitable[tuple[T, Usage]]],
         save: Callable[[T], dict[str, Any]],
+        completes: bool = False,
     ) -> tuple[T, StepMeta]:
         """Mark the step running, call the provider with heartbeats, save, mark it completed."""
         attempt = activity.info().attempt
@@ -103,8 +104,10 @@ class PostcardActivities:
             cost_usd=meta.cost_usd,
             cache_hit=meta.cache_hit,
         )
-        await asyncio.to_thread(self._repo.update_step, request, step, done, results)
+        await asyncio.to_thread(self._repo.update_step, request, step, done, results, completes)
         log.info("step completed", extra=extra | {"latency_ms": meta.latency_ms})
+        if completes:
+            log.info("postcard finished", extra=extra | {"status": "COMPLETED"})
         return value, meta
 
     @activity.defn(name="concept")
@@ -188,6 +191,7 @@ class PostcardActivities:
                 "page_key": value[0].key,
                 "preview_url": preview_url,
             },
+            completes=data.completes,
         )
         return FrontendOutput(page=ref, preview_url=preview_url, meta=meta)
 

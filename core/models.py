@@ -47,8 +47,9 @@ class StepPolicy(BaseModel):
 
 
 # The command sequence new runs take (WorkflowOptions.generation): 3 = content ∥ image, batched
-# search attributes, local record_outcome, PostcardStep=concept set at start — chosen by the
-# starter, so a run records no patch marker (and no TemporalChangeVersion upsert).
+# search attributes, PostcardStep=concept set at start, success recorded by the frontend step's
+# own write (a failure by the record_outcome local activity) — chosen by the starter, so a run
+# records no patch marker (and no TemporalChangeVersion upsert).
 LEAN_GENERATION = 3
 
 
@@ -209,6 +210,9 @@ class FrontendInput(BaseModel):
     concept: Concept
     content: Content
     image: BlobRef
+    completes: bool = False
+    """The step's done write also records the postcard as COMPLETED (LEAN_GENERATION): the
+    workflow then saves no outcome of its own on success."""
 
 
 class FrontendOutput(BaseModel):

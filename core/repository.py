@@ -143,8 +143,11 @@ class PostcardRepository:
         step: str,
         progress: StepProgress,
         results: dict[str, Any] | None = None,
+        completes: bool = False,
     ) -> None:
-        """Save one step's state (and, once it completes, its results) under the task id.
+        """Save one step's state (and, once it completes, its results) under the task id;
+        `completes` also records the postcard as COMPLETED (the last step of a run whose
+        workflow saves no outcome on success), unless the run already ended.
 
         Core statements, no ORM: one SELECT of the row's steps and one UPDATE, nine times a
         postcard. The UPDATE only applies when the row is unchanged since the SELECT (its
@@ -172,7 +175,11 @@ class PostcardRepository:
                     "updated_at": _later(found.updated_at),
                     **(results or {}),
                 }
-                if found.status not in _FINAL:
+                if found.status not in _FINAL and completes:
+                    values["status"] = PostcardStatus.COMPLETED.value
+                    values["current_step"] = None
+                    values["completed_at"] = values["updated_at"]
+                elif found.status not in _FINAL:
                     values["status"] = PostcardStatus.PROCESSING.value
                     values["current_step"] = step
                 changed = conn.execute(

@@ -89,7 +89,9 @@ async def test_worker_process_logs_json_and_serves_health_and_metrics(
     completed = {line["step"] for line in mine if line["message"] == "step completed"}
     assert completed == set(STEPS)
     finished = [line for line in mine if line["message"] == "postcard finished"]
-    assert finished and finished[0]["step"] == "record_outcome"
+    # A success is recorded by the last step's own write (LEAN_GENERATION), a failure by the
+    # record_outcome local activity.
+    assert finished and finished[0]["step"] == "frontend" and finished[0]["status"] == "COMPLETED"
     assert {"ts", "level", "logger"} <= set(finished[0])
 
     dashboard = (REPO / "ops" / "grafana" / "postcards.json").read_text()

@@ -128,3 +128,22 @@ def test_finish_of_an_unrecorded_task_records_it(repo: PostcardRepository) -> No
     assert row is not None
     assert row.status == PostcardStatus.COMPLETED.value
     assert row.current_step is None and row.completed_at is not None
+
+
+def test_the_last_step_can_record_completion_unless_the_run_already_ended(
+    repo: PostcardRepository,
+) -> None:
+    request, late = _request(), _request()
+    for r in (request, late):
+        repo.create_pending(r)
+    repo.update_step(request, "frontend", _state(StepState.COMPLETED), completes=True)
+    row = repo.get(request.task_id)
+    assert row is not None
+    assert row.status == PostcardStatus.COMPLETED.value
+    assert row.current_step is None and row.completed_at is not None
+    # The run already failed (say, its overall timeout fired): a late write does not revive it.
+    error = PostcardError(step="frontend", type="WorkflowTimeout", message="late", retryable=True)
+    repo.finish(late, PostcardStatus.FAILED, {"frontend": _state(StepState.FAILED)}, error)
+    repo.update_step(late, "frontend", _state(StepState.COMPLETED), completes=True)
+    row = repo.get(late.task_id)
+    assert row is not None and row.status == PostcardStatus.FAILED.value

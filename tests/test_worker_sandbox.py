@@ -81,4 +81,10 @@ async def test_lean_generation_records_no_patch_marker_and_three_upserts(
         return patches, upserts
 
     assert counts((await lean.fetch_history()).events) == (0, 3)
+    lean_markers = [
+        e
+        for e in (await lean.fetch_history()).events
+        if e.HasField("marker_recorded_event_attributes")
+    ]
+    assert lean_markers == [], "success is recorded by the frontend step, not a local activity"
     assert counts((await legacy.fetch_history()).events) == (1, 5)

@@ -117,6 +117,8 @@ class PostcardWorkflow:
         result.error = error
         result.progress = self._progress
         self._flush()
+        if error is None and self._lean:
+            return result  # the frontend step's write already recorded COMPLETED
         outcome = Outcome(
             task_id=request.task_id,
             request=request,
@@ -177,7 +179,11 @@ class PostcardWorkflow:
         frontend_out = await self._step(
             "frontend",
             FrontendInput(
-                request=request, concept=result.concept, content=result.content, image=result.image
+                request=request,
+                concept=result.concept,
+                content=result.content,
+                image=result.image,
+                completes=self._lean,
             ),
             FrontendOutput,
             options.frontend,
