@@ -37,7 +37,7 @@ def _union_ms(intervals: list[tuple[datetime, datetime]]) -> float:
 
 
 def breakdown(row: Row) -> dict[str, float]:
-    """Where one postcard's time went: ingest, each step as the workflow saw it and the
+    """Where one postcard's time went: ingest, each step as saved in the row and the
     provider's own share of it, the hand-offs between steps, and recording the outcome."""
     parts: dict[str, float] = {}
     intervals = []
@@ -128,12 +128,13 @@ async def latency(ctx: Context) -> ScenarioResult:
             "load_after": load_average(),
         },
         notes=[
-            "total = create (API timestamp) → COMPLETED (record_outcome timestamp) in the "
-            "database; ingest = create → concept scheduled (stream, starter, workflow start, "
-            "first workflow task); a step = scheduled → its result seen by the workflow, of "
-            "which '(provider)' is the provider call inside the activity (the rest is dispatch, "
-            "the step's two database writes and the next workflow task); hand-offs = time "
-            "between steps; record = last step done → COMPLETED saved.",
+            "total = create (API timestamp) → COMPLETED in the database (completed_at; since "
+            "the lean generation the frontend step's own write sets it); the parts come from "
+            "the steps saved in the row: a step = its activity's start → end as the activity "
+            "saw it, of which '(provider)' is the provider call; ingest = create → the concept "
+            "activity started (stream, starter, workflow start, first workflow task, dispatch); "
+            "hand-offs = dispatch and workflow tasks between steps; record = last step done → "
+            "COMPLETED saved.",
             f"Load average before the runs: {load}; the first (cold) postcard took "
             f"{round(first.get('total', 0))} ms and is excluded.",
         ],
