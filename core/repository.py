@@ -131,11 +131,8 @@ class PostcardRepository:
 
     def delete(self, task_id: str) -> None:
         """Remove a task row (used when its ingest could not be completed)."""
-        with self._session() as session:
-            row = session.exec(select(Postcard).where(Postcard.task_id == task_id)).first()
-            if row:
-                session.delete(row)
-                session.commit()
+        with self.engine.begin() as conn:
+            self.delete_many([task_id], conn)
 
     def update_step(
         self,
