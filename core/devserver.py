@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SEARCH_ATTRIBUTES = {
@@ -83,3 +85,55 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_dev_server(
+    argv_for: Callable[[int], list[str]],
+    log_path: Path,
+    *,
+    timeout_s: float = 90.0,
+    attempts: int = 3,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a dev server on a fresh port and wait until it listens: (process, port).
+
+    A port picked by `free_port` can be taken by someone else before the server binds it
+    (an outgoing connection, another server's random HTTP or metrics port); the server then
+    exits at once. That start is retried on new ports, and a server that neither listens
+    nor exits in time is stopped, both with the tail of its log in the error.
+    """
+    failures: list[str] = []
+    for _ in range(attempts):
+        port = free_port()
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(argv_for(port), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout_s
+        while not port_open("127.0.0.1", port):
+            if process.poll() is not None:
+                failures.append(f"port {port}: exited {process.returncode}")
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                raise TimeoutError(
+                    f"dev server on 127.0.0.1:{port} did not listen within {timeout_s:.0f} s:\n"
+                    + _tail(log_path)
+                )
+            time.sleep(0.1)
+        else:
+            return process, port
+    raise RuntimeError(f"dev server did not start ({'; '.join(failures)}):\n" + _tail(log_path))
+
+
+def stop_dev_server(process: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
+    """Terminate, then kill if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _tail(path: Path, size: int = 2000) -> str:
+    data = path.read_bytes() if path.exists() else b""
+    return data[-size:].decode(errors="replace")

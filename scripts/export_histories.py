@@ -24,7 +24,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.devserver import dev_server_command, free_port, temporal_binary, wait_for_port
+from core.devserver import (
+    dev_server_command,
+    start_dev_server,
+    stop_dev_server,
+    temporal_binary,
+)
 from core.migrate import migrate
 from core.settings import Settings
 from tests.harness import make_request, running_worker, start_postcard
@@ -86,12 +91,10 @@ def main() -> None:
         if history_id(args.generation, case) in skip:
             print(f"kept {history_id(args.generation, case)} (exists; --force overwrites)")
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        server = subprocess.Popen(
-            dev_server_command(port, None), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        server, port = start_dev_server(
+            lambda port: dev_server_command(port, None), Path(tmp) / "server.log"
         )
         try:
-            wait_for_port("127.0.0.1", port)
             address = f"127.0.0.1:{port}"
             for workflow_id in asyncio.run(record(address, Path(tmp), args.generation, skip)):
                 shown = subprocess.run(
@@ -112,8 +115,7 @@ def main() -> None:
                 (OUT / f"{workflow_id}.json").write_bytes(shown.stdout)
                 print(f"exported {workflow_id}")
         finally:
-            server.terminate()
-            server.wait(timeout=15)
+            stop_dev_server(server)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from playwright.async_api import Browser
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from core.devserver import dev_server_command, free_port, wait_for_port
+from core.devserver import dev_server_command, start_dev_server, stop_dev_server
 from core.migrate import migrate
 from core.settings import Settings
 from tests.stack import RedisServer
@@ -30,21 +29,13 @@ REPO = Path(__file__).resolve().parent.parent
 def temporal_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Temporal dev server, durable on SQLite, for the whole session."""
     folder = tmp_path_factory.mktemp("temporal")
-    port = free_port()
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(
-        dev_server_command(port, folder / "temporal.db"), stdout=log, stderr=subprocess.STDOUT
+    process, port = start_dev_server(
+        lambda port: dev_server_command(port, folder / "temporal.db"), folder / "server.log"
     )
     try:
-        wait_for_port("127.0.0.1", port, timeout_s=90)
         yield f"127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop_dev_server(process)
 
 
 @pytest.fixture(scope="session")

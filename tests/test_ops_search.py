@@ -14,7 +14,13 @@ import pytest
 import yaml
 from temporalio.client import Client
 
-from core.devserver import SEARCH_ATTRIBUTES, free_port, temporal_binary, wait_for_port
+from core.devserver import (
+    SEARCH_ATTRIBUTES,
+    free_port,
+    start_dev_server,
+    stop_dev_server,
+    temporal_binary,
+)
 from core.models import PostcardResult, PostcardStatus
 from core.settings import Settings
 from ingest.launch import start_postcard_workflow
@@ -75,17 +81,18 @@ async def test_web_ui_search_finds_a_postcard_in_its_image_step(
 @pytest.fixture
 def bare_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
     """A dev server without the custom search attributes, with its Web UI: (address, ui port)."""
-    port, ui_port = free_port(), free_port()
-    argv = [temporal_binary(), "server", "start-dev", "--ip", "127.0.0.1", "--port", str(port)]
-    argv += ["--ui-port", str(ui_port), "--log-level", "error"]
-    with (tmp_path / "server.log").open("wb") as log:
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for_port("127.0.0.1", port, timeout_s=90)
-            yield f"127.0.0.1:{port}", ui_port
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    ui_ports: list[int] = []
+
+    def argv_for(port: int) -> list[str]:
+        ui_ports.append(free_port())
+        argv = [temporal_binary(), "server", "start-dev", "--ip", "127.0.0.1", "--port", str(port)]
+        return [*argv, "--ui-port", str(ui_ports[-1]), "--log-level", "error"]
+
+    process, port = start_dev_server(argv_for, tmp_path / "server.log")
+    try:
+        yield f"127.0.0.1:{port}", ui_ports[-1]
+    finally:
+        stop_dev_server(process, timeout_s=30)
 
 
 def _compose() -> dict:
