@@ -33,6 +33,31 @@ _TABLE: sa.Table = Postcard.__table__  # type: ignore[attr-defined]
 _MAX_RACES = 20
 
 
+@functools.cache
+def _step_read(lock: bool) -> sa.Select[Any]:
+    """update_step's read, built once: bound parameters keep SQLAlchemy's cache key cheap."""
+    table = _TABLE
+    query = sa.select(table.c.steps, table.c.status, table.c.updated_at).where(
+        table.c.task_id == sa.bindparam("b_task_id")
+    )
+    return query.with_for_update() if lock else query
+
+
+@functools.cache
+def _step_write(columns: tuple[str, ...]) -> sa.Update:
+    """update_step's guarded UPDATE for one set of columns, built once per set.
+
+    Literal values in `.values()` made SQLAlchemy walk every value (the steps JSON included)
+    to build the statement's cache key on each write, ~5 % of the worker's Python time."""
+    table = _TABLE
+    return (
+        sa.update(table)
+        .where(table.c.task_id == sa.bindparam("b_task_id"))
+        .where(table.c.updated_at == sa.bindparam("b_updated_at"))
+        .values({name: sa.bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
+    )
+
+
 def _later(previous: datetime | None) -> datetime:
     """Now, but strictly after `previous`, so each write gives the row a new `updated_at`."""
     now = utcnow()
@@ -151,19 +176,15 @@ class PostcardRepository:
         `updated_at`), so content ∥ image never overwrite each other's step entry; a lost race
         reads again. A row that is missing (a run started from outside the API) is created first.
         """
-        table = _TABLE
         entry = progress.model_dump(mode="json")
+        read = _step_read(self.engine.dialect.name == "postgresql")
+        key = {"b_task_id": request.task_id}
         for _ in range(_MAX_RACES):
             with self.engine.begin() as conn:
-                query = sa.select(table.c.steps, table.c.status, table.c.updated_at).where(
-                    table.c.task_id == request.task_id
-                )
-                if self.engine.dialect.name == "postgresql":
-                    query = query.with_for_update()
-                found = conn.execute(query).first()
+                found = conn.execute(read, key).first()
                 if found is None:
                     conn.execute(self._insert_pending(), self.pending_values(request))
-                    found = conn.execute(query).one()
+                    found = conn.execute(read, key).one()
                 steps = dict(found.steps or _empty_steps())
                 steps[step] = entry
                 values: dict[str, Any] = {
@@ -179,12 +200,11 @@ class PostcardRepository:
                 elif found.status not in _FINAL:
                     values["status"] = PostcardStatus.PROCESSING.value
                     values["current_step"] = step
-                changed = conn.execute(
-                    sa.update(table)
-                    .where(table.c.task_id == request.task_id)
-                    .where(table.c.updated_at == found.updated_at)
-                    .values(**values)
-                ).rowcount
+                write = _step_write(tuple(values))
+                params = {f"v_{name}": value for name, value in values.items()}
+                params["b_task_id"] = request.task_id
+                params["b_updated_at"] = found.updated_at
+                changed = conn.execute(write, params).rowcount
             if changed:
                 return
         raise RuntimeError(f"step {step} of {request.task_id}: too many concurrent writes")

@@ -222,7 +222,8 @@ class PostcardWorkflow:
                     timedelta(seconds=policy.heartbeat_s) if policy.heartbeat_s else None
                 ),
                 retry_policy=_retry(policy),
-                summary=name,
+                # No summary: the activity type already names the step in the Web UI, and a
+                # summary is one more payload to encode through the sandbox per activity.
             )
         except ActivityError:
             self._failed_step = self._failed_step or name
