@@ -51,6 +51,12 @@ class StepPolicy(BaseModel):
 # own write (a failure by the record_outcome local activity) — chosen by the starter, so a run
 # records no patch marker (and no TemporalChangeVersion upsert).
 LEAN_GENERATION = 3
+# 4 = the lean sequence without the overall-timeout timer: each step's activity gets the time
+# left before the run's deadline (start + timeout_s) as its schedule-to-close timeout, so a run
+# records no TimerStarted/TimerCanceled pair and the server keeps no timer task for it.
+DEADLINE_GENERATION = 4
+CURRENT_GENERATION = DEADLINE_GENERATION
+"""What the starter writes into new runs' inputs."""
 
 
 class WorkflowOptions(BaseModel):
@@ -60,7 +66,7 @@ class WorkflowOptions(BaseModel):
     search_attributes: bool = True
     generation: int = 0
     """The workflow's command sequence, fixed by whoever starts the run (the starter writes
-    LEAN_GENERATION). 0, the value of inputs recorded before this field existed, decides by the
+    CURRENT_GENERATION). 0, the value of inputs recorded before this field existed, decides by the
     `content-image-parallel` patch marker as before, so those runs replay unchanged."""
     # Heartbeats let Temporal notice a dead worker within ~10 s instead of a whole
     # start-to-close timeout (see docs/reliability.md, worker row of the crash matrix).
@@ -73,7 +79,7 @@ class WorkflowOptions(BaseModel):
     @classmethod
     def from_retry_count(cls, timeout_s: float, retry_count: int) -> WorkflowOptions:
         """Options with the same attempt bound on every provider step."""
-        base = cls(timeout_s=timeout_s, generation=LEAN_GENERATION)
+        base = cls(timeout_s=timeout_s, generation=CURRENT_GENERATION)
         for step in STEPS:
             policy: StepPolicy = getattr(base, step)
             policy.maximum_attempts = max(1, retry_count)

@@ -36,9 +36,10 @@ from tests.harness import make_request, running_worker, start_postcard
 from tests.test_pipeline import BlockedImage, FixedFactory
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "histories"
-# The newest generation (LEAN_GENERATION, from the input, no patch marker): content ∥ image,
-# batched search attributes, local record_outcome, PostcardStep=concept set at start.
-GENERATION = "lean"
+# The newest generation (CURRENT_GENERATION = DEADLINE_GENERATION, from the input, no patch
+# marker): the lean sequence (content ∥ image, batched search attributes, PostcardStep=concept
+# set at start, success saved by the frontend step) bounded by activity deadlines, not a timer.
+GENERATION = "deadline"
 
 
 def history_id(generation: str, case: str) -> str:

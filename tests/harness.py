@@ -14,7 +14,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from core.models import (
-    LEAN_GENERATION,
+    CURRENT_GENERATION,
     PostcardRequest,
     PostcardResult,
     StepPolicy,
@@ -30,7 +30,7 @@ FAST_POLICY = {"initial_interval_s": 0.1, "maximum_interval_s": 0.5}
 
 def fast_options(**overrides: Any) -> WorkflowOptions:
     """Workflow options with sub-second retry intervals, so retry tests stay quick."""
-    options = WorkflowOptions(timeout_s=120, generation=LEAN_GENERATION)
+    options = WorkflowOptions(timeout_s=120, generation=CURRENT_GENERATION)
     for step in ("concept", "content", "image", "frontend", "record"):
         policy: StepPolicy = getattr(options, step)
         for key, value in FAST_POLICY.items():

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
 from core.errors import NonRetryableProviderError, RetryableProviderError
 from core.models import (
+    DEADLINE_GENERATION,
+    LEAN_GENERATION,
     Concept,
     Content,
     PostcardRequest,
@@ -151,3 +155,54 @@ async def test_no_payload_in_a_completed_history_exceeds_64_kb(
     sizes = [len(p.data) for event in history.events for p in iter_payloads(event)]
     assert sizes, "the history holds payloads"
     assert max(sizes) <= 64 * 1024
+
+
+class SlowImage(LocalProvider):
+    """Takes far longer than the run may: the overall timeout has to stop the postcard."""
+
+    name = "slow"
+
+    async def illustrate(self, request, concept, content):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(60)
+        return await super().illustrate(request, concept, content)
+
+
+@pytest.mark.parametrize(
+    "generation",
+    [LEAN_GENERATION, DEADLINE_GENERATION],
+    ids=["timer (lean)", "activity deadline"],
+)
+async def test_a_run_past_its_timeout_fails_at_the_step_it_was_in(
+    client: Client, settings: Settings, generation: int
+) -> None:
+    """Generation 3 bounds the run with a timer, generation 4 with each activity's
+    schedule-to-close deadline: either way the postcard fails as a WorkflowTimeout at the step
+    that ran out of time, and the row says so."""
+    slow = FixedFactory(settings, image=SlowImage())
+    async with running_worker(client, settings, slow) as (_, queue):
+        request = make_request("a birthday card that takes too long")
+        request.options.timeout_s = 3
+        request.options.generation = generation
+        began = asyncio.get_running_loop().time()
+        handle = await start_postcard(client, request, queue)
+        with pytest.raises(WorkflowFailureError) as failure:
+            await handle.result()
+        took = asyncio.get_running_loop().time() - began
+        progress = await handle.query("progress", result_type=Progress)
+        history = await handle.fetch_history()
+
+    assert took < 30, "the timeout, not the slow provider, ended the run"
+    cause = failure.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == "WorkflowTimeout"
+    assert progress.status is PostcardStatus.FAILED
+    assert progress.error and progress.error.step == "image"
+    assert progress.error.message == "the postcard took longer than 3 s"
+    assert progress.error.retryable is True
+    assert progress.steps["concept"].status is StepState.COMPLETED
+    assert progress.steps["image"].status is StepState.FAILED
+    assert progress.steps["frontend"].status is StepState.SKIPPED
+    row = repository(settings).get(request.task_id)
+    assert row is not None and row.status == "FAILED"
+    assert row.error and row.error["step"] == "image" and row.error["type"] == "WorkflowTimeout"
+    timers = sum(e.HasField("timer_started_event_attributes") for e in history.events)
+    assert timers == (1 if generation == LEAN_GENERATION else 0)

@@ -87,4 +87,10 @@ async def test_lean_generation_records_no_patch_marker_and_three_upserts(
         if e.HasField("marker_recorded_event_attributes")
     ]
     assert lean_markers == [], "success is recorded by the frontend step, not a local activity"
+    timers = [
+        e
+        for e in (await lean.fetch_history()).events
+        if e.HasField("timer_started_event_attributes")
+    ]
+    assert timers == [], "the current generation bounds the run with activity deadlines"
     assert counts((await legacy.fetch_history()).events) == (1, 5)

@@ -3,23 +3,27 @@
 Runs started before the `content-image-parallel` patch replay in their recorded order
 (concept → content → image → frontend); runs whose input carries
 `options.generation >= LEAN_GENERATION` take the parallel path without recording the patch
-marker and without an upsert for the first step; docs/performance.md has the measurements.
+marker and without an upsert for the first step; from DEADLINE_GENERATION on, the overall
+timeout is each activity's schedule-to-close deadline instead of a timer. docs/performance.md
+has the measurements.
 """
 
 # No `from __future__ import annotations` here: the sandbox re-runs this module for every
 # workflow run, and evaluating string annotations there cost ~5 ms of CPU each time.
 import asyncio
 from collections.abc import Awaitable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributeUpdate
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, TimeoutType
+from temporalio.exceptions import TimeoutError as ActivityTimeout
 
 with workflow.unsafe.imports_passed_through():
     from core.errors import NON_RETRYABLE_TYPES
     from core.models import (
+        DEADLINE_GENERATION,
         LEAN_GENERATION,
         ConceptInput,
         ConceptOutput,
@@ -53,6 +57,10 @@ PARALLEL_PATCH = "content-image-parallel"
 StepOut = TypeVar("StepOut", ConceptOutput, ContentOutput, ImageOutput, FrontendOutput)
 
 
+class _DeadlinePassed(Exception):
+    """The run's deadline passed before a step could be scheduled."""
+
+
 def _retry(policy: StepPolicy) -> RetryPolicy:
     return RetryPolicy(
         initial_interval=timedelta(seconds=policy.initial_interval_s),
@@ -75,6 +83,7 @@ class PostcardWorkflow:
         self._lean = False
         self._staged: dict[str, SearchAttributeUpdate] = {}
         self._failed_step: str | None = None
+        self._deadline: datetime | None = None
 
     @workflow.query(name="progress")
     def progress(self) -> Progress:
@@ -96,17 +105,22 @@ class PostcardWorkflow:
             task_id=request.task_id, status=PostcardStatus.PROCESSING, progress=self._progress
         )
         error: PostcardError | None = None
+        timeout_s = request.options.timeout_s
+        started = workflow.now()
+        if request.options.generation >= DEADLINE_GENERATION:
+            self._deadline = started + timedelta(seconds=timeout_s)
         try:
-            await asyncio.wait_for(self._steps(request, result), request.options.timeout_s)
-        except TimeoutError:
-            error = PostcardError(
-                step=self._progress.current_step or "workflow",
-                type="WorkflowTimeout",
-                message=f"the postcard took longer than {request.options.timeout_s:.0f} s",
-                retryable=True,
-            )
+            if self._deadline is None:
+                await asyncio.wait_for(self._steps(request, result), timeout_s)
+            else:
+                await self._steps(request, result)
+        except (TimeoutError, _DeadlinePassed):
+            error = self._timed_out(self._progress.current_step or "workflow", timeout_s)
         except ActivityError as exc:
-            error = self._failure(exc)
+            if self._ran_out(exc, started, timeout_s):
+                error = self._timed_out(self._failed_step or "workflow", timeout_s)
+            else:
+                error = self._failure(exc)
         if error is not None:
             self._mark_failed(error)
         else:
@@ -212,11 +226,17 @@ class PostcardWorkflow:
         self, name: str, data: object, output: type[StepOut], policy: StepPolicy
     ) -> StepOut:
         self._flush()
+        left: timedelta | None = None
+        if self._deadline is not None:
+            left = self._deadline - workflow.now()
+            if left <= timedelta(0):
+                raise _DeadlinePassed
         try:
             out = await workflow.execute_activity(
                 name,
                 data,
                 result_type=output,
+                schedule_to_close_timeout=left,
                 start_to_close_timeout=timedelta(seconds=policy.start_to_close_s),
                 heartbeat_timeout=(
                     timedelta(seconds=policy.heartbeat_s) if policy.heartbeat_s else None
@@ -265,6 +285,27 @@ class PostcardWorkflow:
         state.output_tokens = meta.output_tokens
         state.cost_usd = meta.cost_usd
         state.cache_hit = meta.cache_hit
+
+    def _ran_out(self, exc: ActivityError, started: datetime, timeout_s: float) -> bool:
+        """Whether the step failed because the run's time was up: its schedule-to-close
+        deadline passed, or (timer generations) the timer cancelled it. asyncio.wait_for lets
+        the cancelled activity's ActivityError through instead of its TimeoutError, so that
+        case is told by the clock."""
+        cause = exc.cause
+        if self._deadline is not None:
+            deadline = TimeoutType.SCHEDULE_TO_CLOSE
+            return isinstance(cause, ActivityTimeout) and cause.type is deadline
+        elapsed = workflow.now() - started
+        return isinstance(cause, CancelledError) and elapsed >= timedelta(seconds=timeout_s)
+
+    @staticmethod
+    def _timed_out(step: str, timeout_s: float) -> PostcardError:
+        return PostcardError(
+            step=step,
+            type="WorkflowTimeout",
+            message=f"the postcard took longer than {timeout_s:.0f} s",
+            retryable=True,
+        )
 
     def _failure(self, exc: ActivityError) -> PostcardError:
         step = self._failed_step or self._progress.current_step or "workflow"
