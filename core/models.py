@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    field_validator,
+)
 
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 STEPS: tuple[str, ...] = ("concept", "content", "image", "frontend")
@@ -181,8 +187,27 @@ class BlobRef(BaseModel):
     height: int | None = None
 
 
-class ConceptInput(BaseModel):
+class StepInput(BaseModel):
+    """What every step's activity receives: the request, without its run policy.
+
+    The workflow alone reads `options` (timeouts, retry policies, generation); leaving them out
+    of the four activity inputs keeps ~800 bytes per input out of every history (about a
+    quarter of a run's payload bytes). An activity sees the defaults in their place."""
+
     request: PostcardRequest
+
+    @field_serializer("request", mode="wrap")
+    def _without_run_policy(
+        self, request: PostcardRequest, handler: SerializerFunctionWrapHandler
+    ) -> Any:
+        data = handler(request)
+        if isinstance(data, dict):
+            data.pop("options", None)
+        return data
+
+
+class ConceptInput(StepInput):
+    pass
 
 
 class ConceptOutput(BaseModel):
@@ -190,8 +215,7 @@ class ConceptOutput(BaseModel):
     meta: StepMeta
 
 
-class ContentInput(BaseModel):
-    request: PostcardRequest
+class ContentInput(StepInput):
     concept: Concept
 
 
@@ -200,8 +224,7 @@ class ContentOutput(BaseModel):
     meta: StepMeta
 
 
-class ImageInput(BaseModel):
-    request: PostcardRequest
+class ImageInput(StepInput):
     concept: Concept
     content: Content | None = None
 
@@ -211,8 +234,7 @@ class ImageOutput(BaseModel):
     meta: StepMeta
 
 
-class FrontendInput(BaseModel):
-    request: PostcardRequest
+class FrontendInput(StepInput):
     concept: Concept
     content: Content
     image: BlobRef

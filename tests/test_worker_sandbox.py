@@ -93,4 +93,12 @@ async def test_lean_generation_records_no_patch_marker_and_three_upserts(
         if e.HasField("timer_started_event_attributes")
     ]
     assert timers == [], "the current generation bounds the run with activity deadlines"
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.input.payloads[0].data
+        for e in (await lean.fetch_history()).events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    assert len(scheduled) == 4
+    assert all(b'"options"' not in data for data in scheduled), "the run policy stays out"
+    assert all(b'"task_id"' in data for data in scheduled)
     assert counts((await legacy.fetch_history()).events) == (1, 5)
