@@ -8,12 +8,13 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from temporalio import activity
 
 from activities.failures import to_application_error
 from activities.heartbeat import with_heartbeat
 from activities.metrics import measured
-from core.db import utcnow
+from core.db import is_lock_wait, no_wait_engine, utcnow
 from core.models import (
     ConceptInput,
     ConceptOutput,
@@ -49,9 +50,32 @@ class PostcardActivities:
         public_base_url: str,
     ) -> None:
         self._repo = repository
+        inline = no_wait_engine(repository.engine)
+        self._inline = PostcardRepository(inline) if inline is not None else None
         self._store = store
         self._providers = providers
         self._public_base_url = public_base_url.rstrip("/")
+
+    async def _update_step(
+        self,
+        request: PostcardRequest,
+        step: str,
+        progress: StepProgress,
+        results: dict[str, Any] | None = None,
+        completes: bool = False,
+    ) -> None:
+        """Save a step's state: on SQLite inline, on a connection that never waits for the lock
+        (a write takes well under a millisecond; the thread hop around it cost more CPU than
+        the write), falling back to a thread when another writer holds the lock; other
+        databases always in a thread."""
+        if self._inline is not None:
+            try:
+                self._inline.update_step(request, step, progress, results, completes)
+                return
+            except OperationalError as exc:
+                if not is_lock_wait(exc):
+                    raise
+        await asyncio.to_thread(self._repo.update_step, request, step, progress, results, completes)
 
     async def _run_step(
         self,
@@ -69,7 +93,7 @@ class PostcardActivities:
         running = StepProgress(
             status=StepState.RUNNING, attempts=attempt, provider=provider_name, started_at=started
         )
-        await asyncio.to_thread(self._repo.update_step, request, step, running)
+        await self._update_step(request, step, running)
         log.info("step started", extra=extra | {"provider": provider_name})
         clock = time.perf_counter()
         try:
@@ -77,7 +101,7 @@ class PostcardActivities:
             results = save(value)
         except Exception as exc:
             failed = running.model_copy(update={"error": f"{type(exc).__name__}: {exc}"[:500]})
-            await asyncio.to_thread(self._repo.update_step, request, step, failed)
+            await self._update_step(request, step, failed)
             log.warning("step attempt failed", extra=extra | {"error": str(exc)[:500]})
             raise to_application_error(exc, attempt) from exc
         meta = StepMeta(
@@ -104,7 +128,7 @@ class PostcardActivities:
             cost_usd=meta.cost_usd,
             cache_hit=meta.cache_hit,
         )
-        await asyncio.to_thread(self._repo.update_step, request, step, done, results, completes)
+        await self._update_step(request, step, done, results, completes)
         log.info("step completed", extra=extra | {"latency_ms": meta.latency_ms})
         if completes:
             log.info("postcard finished", extra=extra | {"status": "COMPLETED"})

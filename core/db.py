@@ -73,6 +73,30 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def no_wait_engine(engine: Engine) -> Engine | None:
+    """For SQLite, an engine on the same file whose connections fail at once ("database is
+    locked") when another writer holds the lock, instead of waiting up to the busy timeout:
+    for short writes made inline on an event loop, which must never stall it. None for other
+    databases (their writes go to a thread)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    inline = make_engine(engine.url.render_as_string(hide_password=False))
+
+    @event.listens_for(inline, "connect")
+    def _no_lock_wait(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()
+
+    return inline
+
+
+def is_lock_wait(exc: BaseException) -> bool:
+    """Whether a no-wait SQLite connection refused because another writer held the lock."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive timestamps; they were written in UTC."""
     if value is not None and value.tzinfo is None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 
+from activities import PostcardActivities
 from core.db import make_engine, utcnow
+from core.migrate import migrate
 from core.models import (
     PostcardError,
     PostcardRequest,
@@ -16,6 +21,9 @@ from core.models import (
     StepState,
 )
 from core.repository import PostcardRepository
+from core.settings import Settings
+from core.storage import LocalBlobStore
+from providers.factory import ProviderFactory
 
 
 @pytest.fixture
@@ -147,3 +155,52 @@ def test_the_last_step_can_record_completion_unless_the_run_already_ended(
     repo.update_step(late, "frontend", _state(StepState.COMPLETED), completes=True)
     row = repo.get(late.task_id)
     assert row is not None and row.status == PostcardStatus.FAILED.value
+
+
+async def test_a_step_write_made_inline_waits_in_a_thread_while_sqlite_is_locked(
+    tmp_path: Path,
+) -> None:
+    """The worker writes SQLite inline on its event loop on a connection that never waits;
+    when another writer holds the lock it must wait in a thread instead, and still save."""
+    url = f"sqlite:///{tmp_path / 'postcards.db'}"
+    migrate(url)
+    repo = PostcardRepository(make_engine(url))
+    activities = PostcardActivities(
+        repo,
+        LocalBlobStore(tmp_path / "blobs", "http://x"),
+        ProviderFactory(Settings(_env_file=None))  # type: ignore[call-arg],
+        "http://x",
+    )
+    assert activities._inline is not None, "SQLite gets the inline path"
+    request = _request()
+    repo.create_pending(request)
+    await activities._update_step(request, "concept", _state(StepState.RUNNING))
+    holder = sqlite3.connect(tmp_path / "postcards.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        write = asyncio.create_task(
+            activities._update_step(request, "concept", _state(StepState.COMPLETED))
+        )
+        await asyncio.sleep(0.5)
+        assert not write.done(), "the write waits for the lock (in a thread)"
+        row = repo.get(request.task_id)
+        assert row is not None and row.steps is not None
+        assert row.steps["concept"]["status"] == "running"
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    await asyncio.wait_for(write, 30)
+    row = repo.get(request.task_id)
+    assert row is not None and row.steps is not None
+    assert row.steps["concept"]["status"] == "completed"
+
+
+async def test_other_databases_write_steps_in_a_thread(database_url: str) -> None:
+    repo = PostcardRepository(make_engine(database_url))
+    activities = PostcardActivities(
+        repo,
+        LocalBlobStore(Path("/nonexistent"), "http://x"),
+        ProviderFactory(Settings(_env_file=None))  # type: ignore[call-arg],
+        "http://x",
+    )
+    assert (activities._inline is None) == database_url.startswith("postgresql")
