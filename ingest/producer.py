@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
+import threading
 import time
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +23,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from core.db import Postcard, make_engine, utcnow
 from core.models import PostcardRequest
@@ -36,6 +40,39 @@ BACKLOG_TTL_S = 0.1
 """How long a process reuses a backlog reading. Backpressure is a safety valve against a starter
 that fell behind by thousands of entries, so it does not need per-request precision; entries
 this process adds meanwhile are counted on top of the reading, so it never under-counts its own."""
+
+
+class _RandomIds:
+    """Random ids in `uuid.uuid4().hex`'s format (32 lowercase hex digits, version 4 and the
+    RFC 4122 variant), drawn from `os.urandom` 256 ids at a time instead of one getrandom call
+    and one UUID object per id. The same source as uuid4; the unused part of a block is thrown
+    away in a forked child, so two processes never hand out the same bytes."""
+
+    BLOCK = 16 * 256
+    _CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant's two bits and the version nibble
+    _SET = (0x8000 << 48) | (4 << 76)  # variant 10xx, version 4
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._block = b""
+        self._at = 0
+
+    def __call__(self) -> str:
+        with self._lock:
+            at = self._at
+            if at >= len(self._block):
+                self._block, at = os.urandom(self.BLOCK), 0
+            self._at = at + 16
+            number = int.from_bytes(self._block[at : at + 16], "big")
+        return f"{number & self._CLEAR | self._SET:032x}"
+
+
+new_id = _RandomIds()
+"""A fresh random id, as `uuid.uuid4().hex` gives (task ids, row ids)."""
 
 
 def added_key(settings: Settings) -> str:
@@ -238,6 +275,7 @@ class Ingest:
         self.settings = settings
         self._inline = _no_wait_engine(repository.engine)
         self._sqlite_insert = _SqliteInsert(repository) if self._inline is not None else None
+        self._raw: PoolProxiedConnection | None = None  # the inline engine's, held while we live
         self._scripts = _Scripts(redis)
         self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
@@ -335,6 +373,7 @@ class Ingest:
             _, done = self._queue.get_nowait()
             if not done.done():
                 done.set_exception(IngestUnavailable("the API is shutting down"))
+        self._drop_raw()
         if self._inline is not None:
             self._inline.dispose()
 
@@ -358,8 +397,8 @@ class Ingest:
             unique.setdefault(request.task_id, request)  # one row and one entry per task id
         requests = list(unique.values())
         try:
-            inserted = await self._db(self._insert, requests)
-        except SQLAlchemyError as exc:
+            inserted = await self._record(requests)
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             reason = f"the database is unavailable: {type(exc).__name__}"
             log.warning("create refused", extra={"reason": reason, "task_ids": list(unique)})
             _answer(batch, IngestUnavailable(reason))
@@ -383,15 +422,50 @@ class Ingest:
             for task_id in unique:
                 log.debug("postcard accepted", extra={"task_id": task_id})
 
+    async def _record(self, requests: list[PostcardRequest]) -> set[str]:
+        """Insert the batch's rows in one transaction; the task ids that were new.
+
+        SQLite: inline on the event loop (a batch insert takes well under a millisecond) on a
+        bare sqlite3 connection of the inline engine, held for the Ingest's lifetime (no pool
+        checkout, SQLAlchemy transaction or result object per batch), which fails at once when
+        another writer holds the lock; then in a thread with the usual busy timeout.
+        PostgreSQL: one thread hop per batch."""
+        if self._sqlite_insert is not None:
+            try:
+                return self._sqlite_insert.on_dbapi(requests, self._raw_connection())
+            except sqlite3.OperationalError as exc:
+                if not _locked(exc):
+                    self._drop_raw()  # a fresh connection for the next batch
+                    raise
+            except sqlite3.Error:
+                self._drop_raw()
+                raise
+        return await asyncio.to_thread(self._insert, self.repository.engine, requests)
+
+    def _raw_connection(self) -> sqlite3.Connection:
+        if self._raw is None:
+            assert self._inline is not None
+            self._raw = self._inline.raw_connection()
+        connection = self._raw.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        return connection
+
+    def _drop_raw(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            try:
+                raw.invalidate()
+            except Exception:  # closing a broken connection
+                log.debug("closing the inline connection failed", exc_info=True)
+
     async def _db(self, work: Any, arg: Any) -> Any:
-        """SQLite: inline on the event loop (a batch insert takes well under a millisecond) on
-        a connection that never waits for the lock, else in a thread with the usual busy
-        timeout; PostgreSQL: one thread hop per batch."""
+        """SQLite: inline on the event loop on a connection that never waits for the lock,
+        else in a thread with the usual busy timeout; PostgreSQL: one thread hop."""
         if self._inline is not None:
             try:
                 return work(self._inline, arg)
             except OperationalError as exc:
-                if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                if not _locked(exc):
                     raise
         return await asyncio.to_thread(work, self.repository.engine, arg)
 
@@ -406,27 +480,61 @@ class Ingest:
             self.repository.delete_many(task_ids, conn)
 
 
+_PENDING_COLUMNS = [
+    "id",
+    "task_id",
+    "user_id",
+    "status",
+    "user_input",
+    "style",
+    "theme",
+    "language",
+    "steps",
+    "extra",
+    "retry_count",
+    "created_at",
+    "updated_at",
+]
+"""The columns of `PostcardRepository.pending_values`, in its order (checked at start-up)."""
+
+
 class _SqliteInsert:
     """`PostcardRepository.insert_pending` for SQLite at a fraction of its CPU.
 
     The same statement (`INSERT … ON CONFLICT (task_id) DO NOTHING RETURNING task_id`) with the
-    same row values (`PostcardRepository.pending_values`) converted by each column's own
+    same stored values as `PostcardRepository.pending_values` converted by each column's own
     SQLAlchemy bind processor, so the stored bytes are identical (tested); but rendered here as
-    one multi-row VALUES statement per batch size, with the batch's shared empty steps
-    serialised once instead of per row. SQLAlchemy's generic executemany path spent ~0.1 ms of
-    CPU per row on per-row parameter processing (profile of the closed-loop bench)."""
+    one multi-row VALUES statement per batch size. SQLAlchemy's generic executemany path spent
+    ~0.1 ms of CPU per row on per-row parameter processing (profile of the closed-loop bench).
+
+    The rows come from a template made once: the constant columns (status, the empty steps'
+    JSON, retry count, the JSON of no metadata) are converted once per process, `updated_at`
+    once per batch, the row id is `new_id()` (the hex string the UUID column stores). At
+    start-up the template's row is checked against `pending_values` through the processors;
+    if they ever disagree (the repository changed), every row goes through `pending_values`.
+    """
 
     def __init__(self, repository: PostcardRepository) -> None:
         self.repository = repository
         dialect = repository.engine.dialect
         table = Postcard.__table__  # type: ignore[attr-defined]
-        sample = PostcardRequest(task_id="x", user_input="x", created_at=utcnow())
-        self.columns = list(repository.pending_values(sample))
+        sample = PostcardRequest(
+            task_id="x", user_input="x", style="s", theme="t", language="en", created_at=utcnow()
+        )
+        expected = repository.pending_values(sample)
+        self.columns = list(expected)
         self.processors = [
             table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in self.columns
         ]
-        self.steps_at = self.columns.index("steps")
+        by_name = dict(zip(self.columns, self.processors, strict=True))
+        self._datetime = by_name.get("created_at")
+        self._json = by_name.get("extra")
+        self._steps = self._stored("steps", expected["steps"])
+        self._no_extra = self._stored("extra", None)
+        self._status = expected["status"]
+        self._retry_count = expected["retry_count"]
+        self.templated = self._template_matches(sample, expected)
         quote = dialect.identifier_preparer.quote
         self.head = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in self.columns)}) VALUES "
@@ -438,6 +546,71 @@ class _SqliteInsert:
         limit = 32_766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
         self.max_rows = max(1, limit // len(self.columns))
 
+    def _stored(self, column: str, value: Any) -> Any:
+        process = self.processors[self.columns.index(column)]
+        return process(value) if process is not None else value
+
+    def _template_matches(self, sample: PostcardRequest, expected: dict[str, Any]) -> bool:
+        """Whether the template's row for `sample` stores what `pending_values` stores."""
+        if self.columns != _PENDING_COLUMNS:
+            return False
+        for metadata in ({}, {"k": "v"}):
+            request = sample.model_copy(update={"metadata": metadata})
+            want = self.repository.pending_values(request)
+            got = self._template_rows([request])
+            for at, name in enumerate(self.columns):
+                if name == "id":
+                    if (
+                        not isinstance(want[name], uuid.UUID)
+                        or self._stored(name, want[name]) != want[name].hex
+                    ):
+                        return False
+                    continue
+                if name == "updated_at":
+                    continue  # made per row (per batch here): the time of the insert
+                if got[at] != self._stored(name, want[name]):
+                    return False
+        return True
+
+    def _template_rows(self, requests: Sequence[PostcardRequest]) -> list[Any]:
+        """The parameters of `requests`' rows, row after row, from the template."""
+        params: list[Any] = []
+        stored_time = self._datetime
+        stored_json = self._json
+        updated = utcnow()
+        updated_at = stored_time(updated) if stored_time is not None else updated
+        for r in requests:
+            extra: Any = self._no_extra
+            if r.metadata:
+                extra = stored_json(dict(r.metadata)) if stored_json is not None else r.metadata
+            params += (
+                new_id(),
+                r.task_id,
+                r.user_id,
+                self._status,
+                r.user_input,
+                r.style,
+                r.theme,
+                r.language,
+                self._steps,
+                extra,
+                self._retry_count,
+                stored_time(r.created_at) if stored_time is not None else r.created_at,
+                updated_at,
+            )
+        return params
+
+    def _generic_rows(self, requests: Sequence[PostcardRequest]) -> list[Any]:
+        """The parameters of `requests`' rows through `pending_values` and the processors."""
+        params: list[Any] = []
+        pairs = list(zip(self.columns, self.processors, strict=True))
+        for request in requests:
+            values = self.repository.pending_values(request)
+            for name, process in pairs:
+                value = values[name]
+                params.append(process(value) if process is not None else value)
+        return params
+
     def statement(self, rows: int) -> str:
         """The statement for `rows` rows (made once per batch size)."""
         sql = self._sql.get(rows)
@@ -445,31 +618,47 @@ class _SqliteInsert:
             sql = self._sql[rows] = self.head + ", ".join([self.row] * rows) + self.tail
         return sql
 
-    def __call__(self, requests: Sequence[PostcardRequest], conn: Connection) -> set[str]:
+    def statements(self, requests: Sequence[PostcardRequest]) -> list[tuple[str, tuple[Any, ...]]]:
+        """The statements (with their parameters) that insert `requests`: one, unless SQLite
+        is older than 3.32 and the batch is over its parameter limit."""
         if not requests:
-            return set()
-        first = self.repository.pending_values(requests[0])
-        steps = first["steps"]  # the rows of one statement share it (only serialised)
-        steps_stored = self.processors[self.steps_at]
-        steps_raw = steps_stored(steps) if steps_stored is not None else steps
-        params: list[Any] = []
-        pairs = list(zip(self.columns, self.processors, strict=True))
-        for request in requests:
-            values = (
-                first if request is requests[0] else self.repository.pending_values(request, steps)
-            )
-            for name, process in pairs:
-                value = values[name]
-                if value is steps:
-                    params.append(steps_raw)
-                else:
-                    params.append(process(value) if process is not None else value)
-        inserted: set[str] = set()
+            return []
+        params = self._template_rows(requests) if self.templated else self._generic_rows(requests)
         width = len(self.columns)
-        for start in range(0, len(requests), self.max_rows):  # one statement unless SQLite < 3.32
+        out = []
+        for start in range(0, len(requests), self.max_rows):
             rows = min(self.max_rows, len(requests) - start)
             chunk = params[start * width : (start + rows) * width]
-            inserted.update(conn.exec_driver_sql(self.statement(rows), tuple(chunk)).scalars())
+            out.append((self.statement(rows), tuple(chunk)))
+        return out
+
+    def __call__(self, requests: Sequence[PostcardRequest], conn: Connection) -> set[str]:
+        """Insert in the caller's SQLAlchemy transaction; the task ids this call inserted."""
+        inserted: set[str] = set()
+        for sql, params in self.statements(requests):
+            inserted.update(conn.exec_driver_sql(sql, params).scalars())
+        return inserted
+
+    def on_dbapi(
+        self, requests: Sequence[PostcardRequest], connection: sqlite3.Connection
+    ) -> set[str]:
+        """Insert in one transaction on a bare sqlite3 connection (in its default implicit
+        transaction mode, as SQLAlchemy uses it): committed, or rolled back and raised."""
+        inserted: set[str] = set()
+        try:
+            cursor = connection.cursor()
+            try:
+                for sql, params in self.statements(requests):
+                    inserted.update(row[0] for row in cursor.execute(sql, params).fetchall())
+            finally:
+                cursor.close()
+            connection.commit()
+        except BaseException:
+            try:
+                connection.rollback()
+            except sqlite3.Error:
+                pass  # the caller drops a connection that failed
+            raise
         return inserted
 
 
@@ -488,6 +677,12 @@ def _no_wait_engine(engine: Engine) -> Engine | None:
         cursor.close()
 
     return inline
+
+
+def _locked(exc: Exception) -> bool:
+    """Whether a database error says another writer holds the lock."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _answer(batch: list[_Waiter], error: Exception | None) -> None:

@@ -22,7 +22,7 @@ from core.db import as_utc, utcnow
 from core.models import PostcardRequest, PostcardStatus, Progress, WorkflowOptions
 from core.settings import Settings
 from engine.text import detect_language
-from ingest.producer import IngestUnavailable
+from ingest.producer import IngestUnavailable, new_id
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c1f5e-8f43-4c55-9a57-2f1b8c1d4e10")
 IN_FLIGHT_S = 10.0
@@ -98,7 +98,7 @@ async def create_postcard(body: CreatePostcard, request: Request) -> Response:
         elif name == b"idempotency-key":
             idempotency_key = value.decode("latin-1")
     user = user_for(services, authorization, api_key)
-    task_id = uuid.uuid4().hex
+    task_id = new_id()
     if idempotency_key:
         if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
             raise RequestValidationError(
