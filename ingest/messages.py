@@ -17,19 +17,39 @@ class InvalidEntry(ValueError):
     """A stream entry that can never become a workflow; the message says why."""
 
 
+FIELDS = (
+    "task_id",
+    "task_type",
+    "user_input",
+    "style",
+    "theme",
+    "language",
+    "user_id",
+    "created_at",
+    "metadata",
+)
+"""The stream fields of a request, in `encode`'s order."""
+
+
 def encode(request: PostcardRequest) -> dict[str, str]:
     """The stream fields for a request (the shape other producers may XADD too)."""
-    return {
-        "task_id": request.task_id,
-        "task_type": TASK_TYPE,
-        "user_input": request.user_input,
-        "style": request.style or "",
-        "theme": request.theme or "",
-        "language": request.language or "",
-        "user_id": request.user_id,
-        "created_at": request.created_at.isoformat(),
-        "metadata": json.dumps(request.metadata, ensure_ascii=False),
-    }
+    return dict(zip(FIELDS, encode_values(request), strict=True))
+
+
+def encode_values(request: PostcardRequest) -> list[str]:
+    """The values of `encode(request)`, in the order of FIELDS (no dict per entry)."""
+    metadata = request.metadata
+    return [
+        request.task_id,
+        TASK_TYPE,
+        request.user_input,
+        request.style or "",
+        request.theme or "",
+        request.language or "",
+        request.user_id,
+        request.created_at.isoformat(),
+        json.dumps(metadata, ensure_ascii=False) if metadata else "{}",
+    ]
 
 
 def _text(fields: dict[bytes, bytes], name: str, required: bool = False) -> str | None:

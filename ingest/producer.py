@@ -29,7 +29,7 @@ from core.db import Postcard, make_engine, utcnow
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
-from ingest.messages import encode
+from ingest.messages import FIELDS, encode_values
 
 log = logging.getLogger("postcards.ingest")
 
@@ -183,9 +183,8 @@ async def _xadd_all(
     scripts: _Scripts | None = None,
 ) -> None:
     """XADD the requests, in order, in one atomic call."""
-    first = encode(requests[0])
-    batch = [list(first), list(first.values())]
-    batch += [list(encode(request).values()) for request in requests[1:]]
+    batch: list[Any] = [FIELDS]
+    batch += [encode_values(request) for request in requests]
     args: list[str | int] = [settings.stream_max_len, json.dumps(batch, ensure_ascii=False)]
     script = (scripts or _Scripts(redis)).xadd_all
     await script(keys=[settings.stream_name, added_key(settings)], args=args)
@@ -279,7 +278,10 @@ class Ingest:
         self._scripts = _Scripts(redis)
         self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
-        self._in_flight: dict[str, asyncio.Future[None]] = {}
+        # Task id → the futures of the creates waiting for its write (a retried create of a
+        # task being written joins it): each caller awaits its own future, so a caller that is
+        # cancelled (client gone) cancels only that one, without an asyncio.shield per request.
+        self._in_flight: dict[str, list[asyncio.Future[None]]] = {}
         self._admits: list[tuple[str | None, int, asyncio.Future[int]]] = []
         self._admitter: asyncio.Task[None] | None = None
         self._backlog = 0
@@ -312,7 +314,7 @@ class Ingest:
         self._admits.append((rate_key, rate_ttl_s, counted))
         if self._admitter is None or self._admitter.done():
             self._admitter = asyncio.create_task(self._admit_all(), name="ingest-admit")
-        return await asyncio.shield(counted)
+        return await counted  # only this caller's: cancelling it cancels nothing shared
 
     async def _admit_all(self) -> None:
         while self._admits:
@@ -347,17 +349,17 @@ class Ingest:
         except (RedisError, OSError) as exc:
             raise IngestUnavailable(f"the task queue (Redis) is unavailable: {exc}") from exc
         _refuse_when_full(waiting, self.settings)
-        earlier = self._in_flight.get(request.task_id)
-        if earlier is not None:  # the same task (Idempotency-Key) is being written: share it
-            await asyncio.shield(earlier)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        joined = self._in_flight.get(request.task_id)
+        if joined is not None:  # the same task (Idempotency-Key) is being written: share it
+            joined.append(done)
+            await done
             return
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name="ingest-batcher")
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._in_flight[request.task_id] = done
-        done.add_done_callback(lambda _: self._in_flight.pop(request.task_id, None))
+        self._in_flight[request.task_id] = [done]
         self._queue.put_nowait((request, done))
-        await asyncio.shield(done)
+        await done
 
     async def close(self) -> None:
         """Stop the batcher (requests still queued are answered 503)."""
@@ -370,9 +372,10 @@ class Ingest:
             except asyncio.CancelledError:
                 pass
         while not self._queue.empty():
-            _, done = self._queue.get_nowait()
-            if not done.done():
-                done.set_exception(IngestUnavailable("the API is shutting down"))
+            self._answer([self._queue.get_nowait()], IngestUnavailable("the API is shutting down"))
+        for waiting in self._in_flight.values():
+            _settle(waiting, IngestUnavailable("the API is shutting down"))
+        self._in_flight.clear()
         self._drop_raw()
         if self._inline is not None:
             self._inline.dispose()
@@ -385,11 +388,11 @@ class Ingest:
             try:
                 await self._write(batch)
             except asyncio.CancelledError:
-                _answer(batch, IngestUnavailable("the API is shutting down"))
+                self._answer(batch, IngestUnavailable("the API is shutting down"))
                 raise
             except Exception as exc:  # answer every waiter whatever went wrong
                 log.exception("ingest batch failed")
-                _answer(batch, IngestUnavailable(f"ingest failed: {type(exc).__name__}"))
+                self._answer(batch, IngestUnavailable(f"ingest failed: {type(exc).__name__}"))
 
     async def _write(self, batch: list[_Waiter]) -> None:
         unique: dict[str, PostcardRequest] = {}
@@ -401,7 +404,7 @@ class Ingest:
         except (SQLAlchemyError, sqlite3.Error) as exc:
             reason = f"the database is unavailable: {type(exc).__name__}"
             log.warning("create refused", extra={"reason": reason, "task_ids": list(unique)})
-            _answer(batch, IngestUnavailable(reason))
+            self._answer(batch, IngestUnavailable(reason))
             return
         try:
             await _xadd_all(self.redis, self.settings, requests, self._scripts)
@@ -414,13 +417,18 @@ class Ingest:
                 log.exception("undo of a failed create failed", extra={"task_ids": list(inserted)})
             reason = f"the task queue (Redis) is unavailable: {exc}"
             log.warning("create refused", extra={"reason": reason, "task_ids": list(unique)})
-            _answer(batch, IngestUnavailable(reason))
+            self._answer(batch, IngestUnavailable(reason))
             return
         self._backlog += len(requests)
-        _answer(batch, None)
+        self._answer(batch, None)
         if log.isEnabledFor(logging.DEBUG):
             for task_id in unique:
                 log.debug("postcard accepted", extra={"task_id": task_id})
+
+    def _answer(self, batch: list[_Waiter], error: Exception | None) -> None:
+        """Settle every create waiting for the batch's tasks (joined ones too)."""
+        for request, done in batch:
+            _settle(self._in_flight.pop(request.task_id, [done]), error)
 
     async def _record(self, requests: list[PostcardRequest]) -> set[str]:
         """Insert the batch's rows in one transaction; the task ids that were new.
@@ -685,9 +693,9 @@ def _locked(exc: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
-def _answer(batch: list[_Waiter], error: Exception | None) -> None:
-    for _, done in batch:
-        if done.done():
+def _settle(waiting: list[asyncio.Future[None]], error: Exception | None) -> None:
+    for done in waiting:
+        if done.done():  # its caller was cancelled
             continue
         if error is None:
             done.set_result(None)

@@ -257,3 +257,61 @@ async def test_a_locked_sqlite_file_does_not_stall_the_event_loop(api_settings: 
         await ingest.close()
         await redis.aclose()
         repo.engine.dispose()
+
+
+async def test_a_cancelled_create_does_not_cancel_the_one_that_joined_it(
+    api_settings: Settings, count_batches: list[int]
+) -> None:
+    """Each caller awaits its own future: a client that goes away (its request task cancelled)
+    neither cancels a retry of the same task waiting on the same write nor undoes the write."""
+    repo = repository(api_settings)
+    redis = redis_client(api_settings)
+    ingest = Ingest(repo, redis, api_settings)
+    try:
+        await ingest.submit(request("warm-up"))  # the backlog reading is fresh from here on
+        same = request("the same card")
+        first = asyncio.create_task(ingest.submit(same))
+        await asyncio.sleep(0)  # first is queued (its write starts on the next turn)
+        joined = asyncio.create_task(ingest.submit(same.model_copy()))
+        await asyncio.sleep(0)
+        first.cancel()
+        await asyncio.wait_for(joined, 10)  # answered by the write, not cancelled
+        assert first.cancelled()
+        other = request("after")
+        await ingest.submit(other)
+        assert rows_of(api_settings, {same.task_id, other.task_id}) == {same.task_id, other.task_id}
+        assert (await stream_task_ids(api_settings)).count(same.task_id) == 1
+        assert not ingest._in_flight, "every settled task left the in-flight table"
+    finally:
+        await ingest.close()
+        await redis.aclose()
+        repo.engine.dispose()
+
+
+async def test_close_answers_creates_still_waiting_with_503(api_settings: Settings) -> None:
+    repo = repository(api_settings)
+    redis = redis_client(api_settings)
+    ingest = Ingest(repo, redis, api_settings)
+    release = asyncio.Event()
+    real_write = ingest._write
+
+    async def stuck(batch: Any) -> None:
+        await release.wait()
+        await real_write(batch)
+
+    ingest._write = stuck  # type: ignore[method-assign]
+    try:
+        await ingest.waiting()
+        same = request("never written")
+        creates = [asyncio.create_task(ingest.submit(r)) for r in (same, same.model_copy())]
+        queued = asyncio.create_task(ingest.submit(request("queued behind")))
+        await asyncio.sleep(0.05)
+        await ingest.close()
+        for create in [*creates, queued]:
+            with pytest.raises(IngestUnavailable) as refused:
+                await asyncio.wait_for(create, 5)
+            assert refused.value.status_code == 503
+        assert not ingest._in_flight
+    finally:
+        await redis.aclose()
+        repo.engine.dispose()

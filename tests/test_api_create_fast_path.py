@@ -6,6 +6,7 @@ Idempotency-Key is still a 422 with a reason."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -26,8 +27,8 @@ from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
 from core.wiring import redis_client, repository
-from ingest.messages import decode
-from ingest.producer import Ingest, _SqliteInsert
+from ingest.messages import FIELDS, decode, encode, encode_values
+from ingest.producer import Ingest, _SqliteInsert, new_id
 from tests.stack import RedisServer, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"
@@ -121,22 +122,36 @@ async def test_batched_stream_entries_decode_to_the_requests(api_settings: Setti
 
 
 @pytest.mark.parametrize("keys", [None, "k1:alice"])
-def test_created_body_is_the_created_models(keys: str | None) -> None:
+@pytest.mark.parametrize(
+    ("base", "task_id"),
+    [
+        ("https://cards.example/base", None),
+        ('https://cards.example/q"uo\\te/ünï', None),  # escaped once, cached
+        ("https://cards.example/base", 'not "hex"'),  # any task id is escaped like a string
+    ],
+)
+def test_created_body_is_the_created_models(
+    keys: str | None, base: str, task_id: str | None
+) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        public_base_url="https://cards.example/base",
+        public_base_url=base,
         api_keys=SecretStr(keys) if keys else None,
     )
-    task_id = uuid.uuid4().hex
-    answer = _created(settings, task_id)
-    model = Created(
-        task_id=task_id,
-        status_url=f"https://cards.example/base/api/v1/postcards/status/{task_id}",
-        preview_url=shared(settings, f"https://cards.example/base/preview/{task_id}", task_id),
-    )
-    assert answer.status_code == 202
-    assert answer.media_type == "application/json"
-    assert answer.body == JSONResponse(model.model_dump(mode="json")).body
+    task_id = task_id or new_id()
+    for _ in range(2):  # the second time from the cached escaped base
+        answer = _created(settings, task_id)
+        model = Created(
+            task_id=task_id,
+            status_url=f"{base}/api/v1/postcards/status/{task_id}",
+            preview_url=shared(settings, f"{base}/preview/{task_id}", task_id),
+        )
+        expected = JSONResponse(model.model_dump(mode="json"), status_code=202)
+        assert answer.status_code == 202
+        assert answer.media_type == "application/json"
+        assert answer.body == expected.body
+        assert answer.raw_headers == expected.raw_headers
+        assert answer.background is None
 
 
 async def test_a_too_long_idempotency_key_is_a_422_with_a_reason(api_settings: Settings) -> None:
@@ -184,3 +199,23 @@ def test_sqlite_batch_insert_splits_a_batch_over_the_parameter_limit(tmp_path: P
     finally:
         engine.dispose()
     assert sorted(r["task_id"] for r in raw_rows(path)) == sorted(r.task_id for r in batch)
+
+
+def test_stream_values_are_the_encoded_fields_in_order() -> None:
+    for r in requests_():
+        expected = {  # the message's fields, as producers have always written them
+            "task_id": r.task_id,
+            "task_type": "postcard_generation",
+            "user_input": r.user_input,
+            "style": r.style or "",
+            "theme": r.theme or "",
+            "language": r.language or "",
+            "user_id": r.user_id,
+            "created_at": r.created_at.isoformat(),
+            "metadata": json.dumps(r.metadata, ensure_ascii=False),
+        }
+        assert encode(r) == expected
+        assert list(encode(r)) == list(FIELDS)
+        assert encode_values(r) == list(expected.values())
+        decoded = decode({k.encode(): v.encode() for k, v in expected.items()})
+        assert decoded.model_dump(exclude={"options"}) == r.model_dump(exclude={"options"})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import re
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
@@ -146,18 +148,51 @@ async def create_postcard(body: CreatePostcard, request: Request) -> Response:
 
 def _created(settings: Settings, task_id: str) -> Response:
     """202 with the `Created` body, encoded directly: the same bytes FastAPI's response_model
-    gave (`test_created_body_matches_the_model`), without re-validating a model per request."""
+    gave (`test_created_body_matches_the_model`), without re-validating a model per request.
+    The base URL is JSON-escaped once per value; a task id is hex (nothing to escape)."""
     base = settings.effective_public_base_url
+    quoted = _quoted(base)
     preview = shared(settings, f"{base}/preview/{task_id}", task_id) or ""
+    if _HEX.fullmatch(task_id):
+        task_json = f'"{task_id}"'
+        status_json = f'"{quoted}/api/v1/postcards/status/{task_id}"'
+        if preview == f"{base}/preview/{task_id}":
+            preview_json = f'"{quoted}/preview/{task_id}"'
+        else:  # a share token was added
+            preview_json = _json(preview)
+    else:  # not one of ours: escape it like any string
+        task_json = _json(task_id)
+        status_json = _json(f"{base}/api/v1/postcards/status/{task_id}")
+        preview_json = _json(preview)
     body = (
-        f'{{"task_id":"{task_id}","status":"{PostcardStatus.PENDING.value}",'
-        f'"status_url":{_json(f"{base}/api/v1/postcards/status/{task_id}")},'
-        f'"preview_url":{_json(preview)}}}'
+        f'{{"task_id":{task_json},"status":"{PostcardStatus.PENDING.value}",'
+        f'"status_url":{status_json},"preview_url":{preview_json}}}'
     )
-    return Response(body.encode(), status_code=status.HTTP_202_ACCEPTED, media_type=_JSON)
+    return _Accepted(body.encode())
 
 
 _JSON = "application/json"
+_HEX = re.compile(r"[0-9a-f]{1,64}")
+
+
+class _Accepted(Response):
+    """`Response(body, 202, media_type="application/json")` with its headers made directly:
+    the same status, body and header list (tested), fewer steps per create."""
+
+    media_type = _JSON
+    _CONTENT_TYPE = (b"content-type", _JSON.encode("latin-1"))
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = status.HTTP_202_ACCEPTED
+        self.background = None
+        self.body = body
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), self._CONTENT_TYPE]
+
+
+@functools.lru_cache(maxsize=16)
+def _quoted(text: str) -> str:
+    """`text` JSON-escaped, without the quotes."""
+    return _json(text)[1:-1]
 
 
 def _json(text: str) -> str:
