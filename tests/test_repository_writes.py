@@ -31,6 +31,10 @@ def repo(database_url: str) -> PostcardRepository:
     return PostcardRepository(make_engine(database_url))
 
 
+def _settings() -> Settings:
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
 def _request() -> PostcardRequest:
     return PostcardRequest(
         task_id=f"t-{uuid.uuid4().hex[:12]}", user_input="生日快乐 Mia", created_at=utcnow()
@@ -168,7 +172,7 @@ async def test_a_step_write_made_inline_waits_in_a_thread_while_sqlite_is_locked
     activities = PostcardActivities(
         repo,
         LocalBlobStore(tmp_path / "blobs", "http://x"),
-        ProviderFactory(Settings(_env_file=None))  # type: ignore[call-arg],
+        ProviderFactory(_settings()),
         "http://x",
     )
     assert activities._inline is not None, "SQLite gets the inline path"
@@ -200,7 +204,7 @@ async def test_other_databases_write_steps_in_a_thread(database_url: str) -> Non
     activities = PostcardActivities(
         repo,
         LocalBlobStore(Path("/nonexistent"), "http://x"),
-        ProviderFactory(Settings(_env_file=None))  # type: ignore[call-arg],
+        ProviderFactory(_settings()),
         "http://x",
     )
     assert (activities._inline is None) == database_url.startswith("postgresql")
