@@ -7,7 +7,6 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import HTTPException
 from redis.exceptions import RedisError
@@ -160,26 +159,20 @@ class RequestGate:
         rate = self.rate
         if rate is None:
             return None
-        retry_after = await self._over_limit(services, user, rate)
-        if retry_after is None:
-            return None
-        reason = (
-            f"too many postcards: the limit is {rate.limit} per {rate.window_s} s; "
-            f"try again in {retry_after} s"
-        )
-        return 429, {"detail": reason}, {"Retry-After": str(retry_after)}
-
-    async def _over_limit(self, services: Any, user: str, rate: Rate) -> int | None:
-        """Seconds until the window resets when the caller is over the limit, else None."""
+        # The counting inline (no coroutine of its own: every create resumes through it).
         now = time.time()
         window = int(now // rate.window_s)
-        key = f"{self.prefix}:{user}:{window}"
         try:
             # The backlog check rides along when its cached reading is stale (one round trip).
-            count = await services.ingest.admit(key, rate.window_s + 1)
+            count = await services.ingest.admit(f"{self.prefix}:{user}:{window}", rate.window_s + 1)
         except (RedisError, OSError) as exc:
             log.warning("rate limit skipped: redis unavailable", extra={"error": str(exc)[:200]})
             return None
         if int(count) <= rate.limit:
             return None
-        return max(1, int((window + 1) * rate.window_s - now + 0.999))
+        retry_after = max(1, int((window + 1) * rate.window_s - now + 0.999))
+        reason = (
+            f"too many postcards: the limit is {rate.limit} per {rate.window_s} s; "
+            f"try again in {retry_after} s"
+        )
+        return 429, {"detail": reason}, {"Retry-After": str(retry_after)}

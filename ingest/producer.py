@@ -295,13 +295,15 @@ class Ingest:
     def _note_backlog(self, waiting: int) -> None:
         self._backlog, self._backlog_at = waiting, time.monotonic()
 
-    async def admit(self, rate_key: str, rate_ttl_s: int) -> int:
-        """Count a create against `rate_key`; returns the counter's new value.
+    def admit(self, rate_key: str, rate_ttl_s: int) -> asyncio.Future[int]:
+        """Count a create against `rate_key`; await it for the counter's new value.
 
         Concurrent calls share one Redis call: those that arrive while one is in flight go
         together in the next. The backlog reading rides along when the cached one is stale.
+        A plain function returning the caller's own future (cancelling it cancels nothing
+        shared): no coroutine frames for every create to pass through twice.
         """
-        return await self._gate(rate_key, rate_ttl_s)
+        return self._gate(rate_key, rate_ttl_s)
 
     async def waiting(self) -> int:
         """The backlog, read at most every BACKLOG_TTL_S (plus what this process added since)."""
@@ -309,12 +311,12 @@ class Ingest:
             await self._gate(None, 0)
         return self._backlog
 
-    async def _gate(self, rate_key: str | None, rate_ttl_s: int) -> int:
+    def _gate(self, rate_key: str | None, rate_ttl_s: int) -> asyncio.Future[int]:
         counted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._admits.append((rate_key, rate_ttl_s, counted))
         if self._admitter is None or self._admitter.done():
             self._admitter = asyncio.create_task(self._admit_all(), name="ingest-admit")
-        return await counted  # only this caller's: cancelling it cancels nothing shared
+        return counted
 
     async def _admit_all(self) -> None:
         while self._admits:
@@ -344,11 +346,12 @@ class Ingest:
     async def submit(self, request: PostcardRequest) -> None:
         """Record and enqueue one request; IngestUnavailable when it could not be (nothing of
         it is left behind then)."""
-        try:
-            waiting = await self.waiting()
-        except (RedisError, OSError) as exc:
-            raise IngestUnavailable(f"the task queue (Redis) is unavailable: {exc}") from exc
-        _refuse_when_full(waiting, self.settings)
+        if not self._backlog_fresh():  # (`waiting()` without a coroutine per create)
+            try:
+                await self._gate(None, 0)
+            except (RedisError, OSError) as exc:
+                raise IngestUnavailable(f"the task queue (Redis) is unavailable: {exc}") from exc
+        _refuse_when_full(self._backlog, self.settings)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         joined = self._in_flight.get(request.task_id)
         if joined is not None:  # the same task (Idempotency-Key) is being written: share it

@@ -315,3 +315,24 @@ async def test_close_answers_creates_still_waiting_with_503(api_settings: Settin
     finally:
         await redis.aclose()
         repo.engine.dispose()
+
+
+async def test_admits_share_a_call_and_a_cancelled_one_leaves_the_others_counted(
+    api_settings: Settings,
+) -> None:
+    repo = repository(api_settings)
+    redis = redis_client(api_settings)
+    ingest = Ingest(repo, redis, api_settings)
+    key = f"ratelimit:test:{uuid.uuid4().hex}"
+    try:
+        admits = [ingest.admit(key, 60) for _ in range(5)]
+        assert all(isinstance(a, asyncio.Future) for a in admits)
+        admits[2].cancel()  # its client went away before Redis answered
+        counts = [await a for i, a in enumerate(admits) if i != 2]
+        assert counts == [1, 2, 4, 5]  # one INCR each, in order (the cancelled one counted too)
+        assert int(await redis.get(key)) == 5
+        assert 0 < await redis.ttl(key) <= 60
+    finally:
+        await ingest.close()
+        await redis.aclose()
+        repo.engine.dispose()
