@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel, create_engine
 
+from core.ids import new_uuid
+
 
 def utcnow() -> datetime:
     """Timezone-aware now."""
@@ -22,7 +24,7 @@ class Postcard(SQLModel, table=True):
 
     __tablename__ = "postcards"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_uuid, primary_key=True)
     task_id: str = Field(max_length=64, unique=True, index=True)
     user_id: str = Field(default="local", max_length=128, index=True)
     status: str = Field(default="PENDING", max_length=16, index=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from core.db import Postcard, as_utc, utcnow
+from core.ids import new_uuid
 from core.models import (
     STEPS,
     PostcardError,
@@ -99,7 +99,7 @@ class PostcardRepository:
         """The column values of a new PENDING row for a request (`steps`: the empty steps,
         when the caller already has them)."""
         return {
-            "id": uuid.uuid4(),
+            "id": new_uuid(),
             "task_id": request.task_id,
             "user_id": request.user_id,
             "status": PostcardStatus.PENDING.value,

@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -26,6 +24,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import PoolProxiedConnection
 
 from core.db import Postcard, make_engine, utcnow
+from core.ids import new_id
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
@@ -40,39 +39,6 @@ BACKLOG_TTL_S = 0.1
 """How long a process reuses a backlog reading. Backpressure is a safety valve against a starter
 that fell behind by thousands of entries, so it does not need per-request precision; entries
 this process adds meanwhile are counted on top of the reading, so it never under-counts its own."""
-
-
-class _RandomIds:
-    """Random ids in `uuid.uuid4().hex`'s format (32 lowercase hex digits, version 4 and the
-    RFC 4122 variant), drawn from `os.urandom` 256 ids at a time instead of one getrandom call
-    and one UUID object per id. The same source as uuid4; the unused part of a block is thrown
-    away in a forked child, so two processes never hand out the same bytes."""
-
-    BLOCK = 16 * 256
-    _CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant's two bits and the version nibble
-    _SET = (0x8000 << 48) | (4 << 76)  # variant 10xx, version 4
-
-    def __init__(self) -> None:
-        self._reset()
-        os.register_at_fork(after_in_child=self._reset)
-
-    def _reset(self) -> None:
-        self._lock = threading.Lock()
-        self._block = b""
-        self._at = 0
-
-    def __call__(self) -> str:
-        with self._lock:
-            at = self._at
-            if at >= len(self._block):
-                self._block, at = os.urandom(self.BLOCK), 0
-            self._at = at + 16
-            number = int.from_bytes(self._block[at : at + 16], "big")
-        return f"{number & self._CLEAR | self._SET:032x}"
-
-
-new_id = _RandomIds()
-"""A fresh random id, as `uuid.uuid4().hex` gives (task ids, row ids)."""
 
 
 def added_key(settings: Settings) -> str:

@@ -22,13 +22,14 @@ from api.schemas import Created
 from api.sharing import shared
 from core.db import make_engine
 from core.devserver import free_port
+from core.ids import new_id
 from core.migrate import migrate
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
 from core.wiring import redis_client, repository
 from ingest.messages import FIELDS, decode, encode, encode_values
-from ingest.producer import Ingest, _SqliteInsert, new_id
+from ingest.producer import Ingest, _SqliteInsert
 from tests.stack import RedisServer, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"

@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,41 +20,54 @@ import pytest
 import redis.asyncio as aioredis
 
 from core.db import make_engine
+from core.ids import _TimeOrderedIds, new_id
 from core.migrate import migrate
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
 from core.settings import Settings
-from ingest.producer import Ingest, IngestUnavailable, _RandomIds, _SqliteInsert, new_id
+from ingest.producer import Ingest, IngestUnavailable, _SqliteInsert
 from tests.test_api_create_fast_path import raw_rows, requests_
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 
 
-def check_uuid4_hex(text: str) -> None:
+def check_uuid7_hex(text: str, earliest_ms: int, latest_ms: int) -> None:
     assert HEX32.fullmatch(text), text
     parsed = uuid.UUID(hex=text)
-    assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
     assert parsed.hex == text
+    assert earliest_ms <= int(text[:12], 16) <= latest_ms, "48-bit Unix time in ms first"
 
 
-def test_ids_have_uuid4_hex_shape_and_do_not_repeat_across_blocks() -> None:
-    ids = [new_id() for _ in range(3 * _RandomIds.BLOCK // 16 + 7)]  # several blocks
+def test_ids_are_uuid7_hex_and_do_not_repeat_across_blocks() -> None:
+    before = time.time_ns() // 1_000_000
+    ids = [new_id() for _ in range(3 * _TimeOrderedIds.BLOCK // 10 + 7)]  # several blocks
+    after = time.time_ns() // 1_000_000
     for text in ids:
-        check_uuid4_hex(text)
+        check_uuid7_hex(text, before, after)
     assert len(set(ids)) == len(ids)
-    # The 122 random bits really vary: every hex digit outside the fixed ones takes many values.
-    for position in range(32):
+    # The 74 random bits really vary: every hex digit after the time takes many values.
+    for position in range(12, 32):
         seen = {text[position] for text in ids}
         if position == 12:
-            assert seen == {"4"}
+            assert seen == {"7"}
         elif position == 16:
             assert seen == set("89ab")
         else:
             assert len(seen) == 16, position
 
 
+def test_ids_sort_by_the_time_they_were_made() -> None:
+    """Later ids sort after earlier ones (ms resolution): new rows go to the right edge of the
+    id and task_id indexes instead of a random page each."""
+    first = [new_id() for _ in range(50)]
+    time.sleep(0.002)
+    second = [new_id() for _ in range(50)]
+    assert max(first) < min(second)
+
+
 def test_ids_from_many_threads_do_not_repeat() -> None:
-    ids = _RandomIds()
+    ids = _TimeOrderedIds()
     got: list[list[str]] = [[] for _ in range(8)]
 
     def draw(into: list[str]) -> None:
@@ -71,7 +85,7 @@ def test_ids_from_many_threads_do_not_repeat() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_child_does_not_reuse_the_parents_block() -> None:
-    ids = _RandomIds()
+    ids = _TimeOrderedIds()
     ids()  # the parent now holds a block with 255 unused ids
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -125,10 +139,11 @@ def test_bare_connection_insert_stores_what_the_repository_stores(tmp_path: Path
     assert len(stored["bare"]) == len(stored["repository"]) == len(batch) + 1
     for expected, got in zip(stored["repository"], stored["bare"], strict=True):
         for column in expected:
-            if column == "id":  # a fresh random id per row, stored the same way
+            if column == "id":  # a fresh time-ordered id per row, stored the same way
                 assert isinstance(got[column], str)
-                check_uuid4_hex(got[column])
-                check_uuid4_hex(str(expected[column]))
+                now_ms = time.time_ns() // 1_000_000
+                check_uuid7_hex(got[column], now_ms - 60_000, now_ms)
+                check_uuid7_hex(str(expected[column]), now_ms - 60_000, now_ms)
                 continue
             if column == "updated_at":  # the time of the insert, in the same format
                 assert isinstance(got[column], str)

@@ -21,10 +21,11 @@ from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
 from api.services import Services
 from api.sharing import shared
 from core.db import as_utc, utcnow
+from core.ids import new_id
 from core.models import PostcardRequest, PostcardStatus, Progress, WorkflowOptions
 from core.settings import Settings
 from engine.text import detect_language
-from ingest.producer import IngestUnavailable, new_id
+from ingest.producer import IngestUnavailable
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c1f5e-8f43-4c55-9a57-2f1b8c1d4e10")
 IN_FLIGHT_S = 10.0
