@@ -18,12 +18,11 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import PoolProxiedConnection
 
-from core.db import Postcard, make_engine, utcnow
+from core.db import Postcard, is_lock_wait, no_wait_engine, utcnow
 from core.ids import new_id
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
@@ -238,7 +237,7 @@ class Ingest:
         self.repository = repository
         self.redis = redis
         self.settings = settings
-        self._inline = _no_wait_engine(repository.engine)
+        self._inline = no_wait_engine(repository.engine)
         self._sqlite_insert = _SqliteInsert(repository) if self._inline is not None else None
         self._raw: PoolProxiedConnection | None = None  # the inline engine's, held while we live
         self._scripts = _Scripts(redis)
@@ -411,7 +410,7 @@ class Ingest:
             try:
                 return self._sqlite_insert.on_dbapi(requests, self._raw_connection())
             except sqlite3.OperationalError as exc:
-                if not _locked(exc):
+                if not is_lock_wait(exc):
                     self._drop_raw()  # a fresh connection for the next batch
                     raise
             except sqlite3.Error:
@@ -442,7 +441,7 @@ class Ingest:
             try:
                 return work(self._inline, arg)
             except OperationalError as exc:
-                if not _locked(exc):
+                if not is_lock_wait(exc):
                     raise
         return await asyncio.to_thread(work, self.repository.engine, arg)
 
@@ -637,29 +636,6 @@ class _SqliteInsert:
                 pass  # the caller drops a connection that failed
             raise
         return inserted
-
-
-def _no_wait_engine(engine: Engine) -> Engine | None:
-    """For SQLite, an engine on the same file whose connections fail at once when another
-    writer (worker, starter) holds the lock, instead of stalling the event loop for the busy
-    timeout; None for other databases."""
-    if engine.dialect.name != "sqlite":
-        return None
-    inline = make_engine(engine.url.render_as_string(hide_password=False))
-
-    @event.listens_for(inline, "connect")
-    def _no_lock_wait(dbapi_conn: Any, _record: Any) -> None:
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA busy_timeout=0")
-        cursor.close()
-
-    return inline
-
-
-def _locked(exc: Exception) -> bool:
-    """Whether a database error says another writer holds the lock."""
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 def _settle(waiting: list[asyncio.Future[None]], error: Exception | None) -> None:
