@@ -8,13 +8,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
 from temporalio import activity
 
 from activities.failures import to_application_error
 from activities.heartbeat import with_heartbeat
 from activities.metrics import measured
-from core.db import is_lock_wait, no_wait_engine, utcnow
+from core.db import inline_or_thread, no_wait_engine, utcnow
 from core.models import (
     ConceptInput,
     ConceptOutput,
@@ -64,18 +63,13 @@ class PostcardActivities:
         results: dict[str, Any] | None = None,
         completes: bool = False,
     ) -> None:
-        """Save a step's state: on SQLite inline, on a connection that never waits for the lock
-        (a write takes well under a millisecond; the thread hop around it cost more CPU than
-        the write), falling back to a thread when another writer holds the lock; other
-        databases always in a thread."""
-        if self._inline is not None:
-            try:
-                self._inline.update_step(request, step, progress, results, completes)
-                return
-            except OperationalError as exc:
-                if not is_lock_wait(exc):
-                    raise
-        await asyncio.to_thread(self._repo.update_step, request, step, progress, results, completes)
+        """Save a step's state: inline on SQLite, else (or while another writer holds the
+        lock) in a thread."""
+        await inline_or_thread(
+            lambda repo: repo.update_step(request, step, progress, results, completes),
+            self._inline,
+            self._repo,
+        )
 
     async def _run_step(
         self,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, SQLModel, create_engine
 
 from core.ids import new_uuid
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -97,6 +103,19 @@ def is_lock_wait(exc: BaseException) -> bool:
     """Whether a no-wait SQLite connection refused because another writer held the lock."""
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+async def inline_or_thread(work: Callable[[R], T], inline: R | None, fallback: R) -> T:
+    """`work(inline)` right here on the event loop (SQLite on a `no_wait_engine`: a short
+    write costs less than the thread hop around it); `work(fallback)` in a thread when there is
+    no inline resource (other databases) or another writer held the lock."""
+    if inline is not None:
+        try:
+            return work(inline)
+        except OperationalError as exc:
+            if not is_lock_wait(exc):
+                raise
+    return await asyncio.to_thread(work, fallback)
 
 
 def as_utc(value: datetime | None) -> datetime | None:

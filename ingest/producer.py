@@ -19,10 +19,10 @@ import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import PoolProxiedConnection
 
-from core.db import Postcard, is_lock_wait, no_wait_engine, utcnow
+from core.db import Postcard, inline_or_thread, is_lock_wait, no_wait_engine, utcnow
 from core.ids import new_id
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
@@ -437,13 +437,9 @@ class Ingest:
     async def _db(self, work: Any, arg: Any) -> Any:
         """SQLite: inline on the event loop on a connection that never waits for the lock,
         else in a thread with the usual busy timeout; PostgreSQL: one thread hop."""
-        if self._inline is not None:
-            try:
-                return work(self._inline, arg)
-            except OperationalError as exc:
-                if not is_lock_wait(exc):
-                    raise
-        return await asyncio.to_thread(work, self.repository.engine, arg)
+        return await inline_or_thread(
+            lambda engine: work(engine, arg), self._inline, self.repository.engine
+        )
 
     def _insert(self, engine: Engine, requests: list[PostcardRequest]) -> set[str]:
         with engine.begin() as conn:
