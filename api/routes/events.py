@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import PostcardDep, ServicesDep
 from api.presenters import status_body
-from api.routes.postcards import live_progress
+from api.progress import live_progress
 from api.services import Services
 from core.models import PostcardStatus
 

@@ -7,22 +7,21 @@ import functools
 import json
 import re
 import uuid
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from temporalio.service import RPCError
 
 from api.deps import PostcardDep, ServicesDep, UserDep, user_for
 from api.presenters import status_body, summary
+from api.progress import live_progress
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
 from api.services import Services
 from api.sharing import shared
 from core.db import as_utc, utcnow
 from core.ids import new_id
-from core.models import PostcardRequest, PostcardStatus, Progress, WorkflowOptions
+from core.models import PostcardRequest, PostcardStatus, WorkflowOptions
 from core.settings import Settings
 from engine.text import detect_language
 from ingest.producer import IngestUnavailable
@@ -198,19 +197,6 @@ def _quoted(text: str) -> str:
 
 def _json(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
-
-
-async def live_progress(services: ServicesDep, task_id: str) -> Progress | None:
-    """The running workflow's own view of its steps, or None when it can't be asked."""
-    client = await services.temporal()
-    if client is None:
-        return None
-    try:
-        return await client.get_workflow_handle(task_id).query(
-            "progress", result_type=Progress, rpc_timeout=timedelta(seconds=2)
-        )
-    except (RPCError, TimeoutError):
-        return None
 
 
 @router.get("/status/{task_id}", response_model=PostcardStatusOut)
