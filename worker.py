@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import py_compile
 import signal
 import sys
 from datetime import timedelta
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 from temporalio.client import Client
@@ -53,10 +51,9 @@ def cache_workflow_bytecode(*workflow_classes: type) -> list[Path]:
     """Write the bytecode of the modules the sandbox re-imports for every workflow run.
 
     The workflow sandbox imports each workflow's module afresh per run; without a `.pyc`
-    (PYTHONDONTWRITEBYTECODE=1, as on this project's machines and in many container images)
-    that import compiles the source every time: ~5 ms of worker CPU per postcard, measured with
-    py-spy. py_compile writes the cache even under that setting; an unwritable tree only loses
-    the saving. Returns the files whose bytecode is now cached.
+    (PYTHONDONTWRITEBYTECODE=1, as in many container images) that import compiles the source
+    every time. py_compile writes the cache even under that setting; an unwritable tree only
+    loses the saving. Returns the files whose bytecode is now cached.
     """
     written: list[Path] = []
     for cls in workflow_classes:
@@ -75,46 +72,6 @@ def cache_workflow_bytecode(*workflow_classes: type) -> list[Path]:
     return written
 
 
-@functools.lru_cache(maxsize=256)
-def _sandbox_code(source: str) -> CodeType:
-    return compile(source, "<workflow sandbox>", "exec")
-
-
-def cache_sandbox_code() -> bool:
-    """Compile the sandbox's glue snippets once instead of on every call.
-
-    temporalio's sandbox (1.35) runs each activation, and each payload's serialization-context
-    lookup, as `exec("<a few lines of source>")`, so CPython compiles that same source again
-    every time: ~10 % of the worker's Python CPU per postcard (py-spy, docs/performance.md).
-    `exec` takes a code object just as well, so the wrapper hands over a cached compile of the
-    identical source — behaviour unchanged. Returns False when this SDK version has no such
-    method (the saving is then simply not made).
-    """
-    from temporalio.worker.workflow_sandbox import _runner
-
-    instance = getattr(_runner, "_Instance", None)
-    original = getattr(instance, "_run_code", None)
-    if instance is None or original is None:
-        return False
-    if getattr(original, "cached_code", False):
-        return True
-
-    @functools.wraps(original)
-    def _run_code(self: Any, code: str | CodeType, **extra_globals: Any) -> None:
-        compiled = _sandbox_code(code) if isinstance(code, str) else code
-        original(self, compiled, **extra_globals)
-
-    _run_code.cached_code = True  # type: ignore[attr-defined]
-    instance._run_code = _run_code
-    return True
-
-
-def prepare_sandbox(*workflow_classes: type) -> None:
-    """What the workflow sandbox needs to run cheaply: cached bytecode and compiled glue."""
-    cache_workflow_bytecode(*workflow_classes)
-    cache_sandbox_code()
-
-
 def build_worker(
     client: Client,
     settings: Settings,
@@ -128,7 +85,7 @@ def build_worker(
         providers or ProviderFactory(settings, redis=redis_client(settings)),
         settings.effective_public_base_url,
     )
-    prepare_sandbox(PostcardWorkflow)
+    cache_workflow_bytecode(PostcardWorkflow)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,

@@ -28,31 +28,6 @@ def test_worker_caches_the_workflow_bytecode() -> None:
     assert cached.stat().st_mtime >= source.stat().st_mtime
 
 
-async def test_sandboxed_runs_reuse_the_compiled_glue(client: Client, settings: Settings) -> None:
-    """Sandboxed postcards still complete, and the sandbox's exec snippets come from the cache."""
-    assert settings.worker_workflow_sandbox, "the default runner is the sandbox"
-    assert worker.cache_sandbox_code()
-    before = worker._sandbox_code.cache_info()
-    async with running_worker(
-        client,
-        settings.model_copy(
-            update={
-                "text_provider": "instant",
-                "image_provider": "instant",
-                "code_provider": "instant",
-            }
-        ),
-    ) as (_, queue):
-        handles = [await start_postcard(client, make_request(), queue) for _ in range(3)]
-        results = [await handle.result() for handle in handles]
-    after = worker._sandbox_code.cache_info()
-    assert [r.status for r in results] == [PostcardStatus.COMPLETED] * 3
-    # Every activation and payload lookup went through the cache; a handful of distinct
-    # snippets were compiled at most once each.
-    assert after.hits - before.hits >= 3 * 10
-    assert after.currsize <= 16
-
-
 async def test_lean_generation_records_no_patch_marker_and_three_upserts(
     client: Client, settings: Settings
 ) -> None:
