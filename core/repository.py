@@ -26,8 +26,16 @@ from core.models import (
     StepProgress,
 )
 
-_FINAL = {PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value}
+_FINAL = (PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value)
 _TABLE: sa.Table = Postcard.__table__  # type: ignore[attr-defined]
+
+
+def _unless_final(statement: sa.Update) -> sa.Update:
+    """The guard every write of a run goes through: a COMPLETED or FAILED row never changes
+    (a late or retried attempt's write, a second outcome), whoever writes it."""
+    return statement.where(_TABLE.c.status.not_in(_FINAL))
+
+
 # A step write that loses the optimistic race this many times in a row gives up (and the
 # activity is retried by Temporal); two writers per row at most, so one retry is the norm.
 _MAX_RACES = 20
@@ -50,7 +58,7 @@ def _step_write(columns: tuple[str, ...]) -> sa.Update:
     Literal values in `.values()` made SQLAlchemy walk every value (the steps JSON included)
     to build the statement's cache key on each write, ~5 % of the worker's Python time."""
     table = _TABLE
-    return (
+    return _unless_final(
         sa.update(table)
         .where(table.c.task_id == sa.bindparam("b_task_id"))
         .where(table.c.updated_at == sa.bindparam("b_updated_at"))
@@ -81,12 +89,6 @@ class PostcardRepository:
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
-
-    def _load_for_update(self, session: Session, task_id: str) -> Postcard | None:
-        statement = select(Postcard).where(Postcard.task_id == task_id)
-        if self.engine.dialect.name == "postgresql":
-            statement = statement.with_for_update()
-        return session.exec(statement).first()
 
     def _insert_pending(self) -> Any:
         """`INSERT … ON CONFLICT (task_id) DO NOTHING RETURNING task_id` in this dialect."""
@@ -168,8 +170,8 @@ class PostcardRepository:
         completes: bool = False,
     ) -> None:
         """Save one step's state (and, once it completes, its results) under the task id;
-        `completes` also records the postcard as COMPLETED (the last step of a run whose
-        workflow saves no outcome on success), unless the run already ended.
+        `completes` also marks the postcard COMPLETED (the last step of a run whose workflow
+        saves no outcome on success). A row whose run already ended is left as it is.
 
         Core statements, no ORM: one SELECT of the row's steps and one UPDATE, nine times a
         postcard. The UPDATE only applies when the row is unchanged since the SELECT (its
@@ -185,6 +187,8 @@ class PostcardRepository:
                 if found is None:
                     conn.execute(self._insert_pending(), self.pending_values(request))
                     found = conn.execute(read, key).one()
+                if found.status in _FINAL:
+                    return
                 steps = dict(found.steps or _empty_steps())
                 steps[step] = entry
                 values: dict[str, Any] = {
@@ -193,11 +197,11 @@ class PostcardRepository:
                     "updated_at": _later(found.updated_at),
                     **(results or {}),
                 }
-                if found.status not in _FINAL and completes:
+                if completes:
                     values["status"] = PostcardStatus.COMPLETED.value
                     values["current_step"] = None
                     values["completed_at"] = values["updated_at"]
-                elif found.status not in _FINAL:
+                else:
                     values["status"] = PostcardStatus.PROCESSING.value
                     values["current_step"] = step
                 write = _step_write(tuple(values))
@@ -216,9 +220,8 @@ class PostcardRepository:
         steps: dict[str, StepProgress],
         error: PostcardError | None,
     ) -> None:
-        """Record the end of a run with one UPDATE; a repeat of the same outcome changes nothing.
-
-        The workflow hands over every step's state, so nothing needs reading first.
+        """Save the end of a run with one UPDATE, unless the run already ended (the first
+        outcome stays). The workflow hands over every step's state, so nothing is read first.
         """
         table = _TABLE
         now = utcnow()
@@ -233,26 +236,35 @@ class PostcardRepository:
         }
         if status is PostcardStatus.COMPLETED:
             values["current_step"] = None
-        statement = sa.update(table).where(table.c.task_id == request.task_id).values(**values)
+        statement = _unless_final(
+            sa.update(table).where(table.c.task_id == request.task_id).values(**values)
+        )
         with self.engine.begin() as conn:
             if conn.execute(statement).rowcount == 0:
                 conn.execute(self._insert_pending(), self.pending_values(request))
                 conn.execute(statement)
 
     def mark_failed(self, task_id: str, error: PostcardError) -> bool:
-        """Fail a task that never reached a workflow; False when there is no such row."""
-        with self._session() as session:
-            row = self._load_for_update(session, task_id)
-            if row is None or row.status in _FINAL:
-                return row is not None
-            row.status = PostcardStatus.FAILED.value
-            row.error = error.model_dump(mode="json")
-            row.error_message = f"{error.step}: {error.type}: {error.message}"
-            row.completed_at = utcnow()
-            row.updated_at = utcnow()
-            session.add(row)
-            session.commit()
-            return True
+        """Fail a task whose run ended outside the workflow (or never started), unless it
+        already ended; False when there is no such row."""
+        table = _TABLE
+        now = utcnow()
+        statement = _unless_final(
+            sa.update(table)
+            .where(table.c.task_id == task_id)
+            .values(
+                status=PostcardStatus.FAILED.value,
+                error=error.model_dump(mode="json"),
+                error_message=f"{error.step}: {error.type}: {error.message}",
+                completed_at=now,
+                updated_at=now,
+            )
+        )
+        with self.engine.begin() as conn:
+            if conn.execute(statement).rowcount:
+                return True
+            exists = sa.select(table.c.task_id).where(table.c.task_id == task_id)
+            return conn.execute(exists).first() is not None
 
     def pending_before(self, cutoff: datetime, limit: int) -> list[PostcardRequest]:
         """PENDING tasks recorded before `cutoff`, oldest first, as requests."""

@@ -208,3 +208,47 @@ async def test_other_databases_write_steps_in_a_thread(database_url: str) -> Non
         "http://x",
     )
     assert (activities._inline is None) == database_url.startswith("postgresql")
+
+
+def test_a_final_status_never_changes(repo: PostcardRepository) -> None:
+    """The frontend step wrote COMPLETED; a retried attempt of it that then fails, a late
+    FAILED outcome and an operator's mark_failed leave the postcard exactly as it was."""
+    request = _request()
+    repo.create_pending(request)
+    repo.update_step(
+        request,
+        "frontend",
+        _state(StepState.COMPLETED),
+        {"frontend_code": "<html>done</html>"},
+        completes=True,
+    )
+    done = repo.get(request.task_id)
+    assert done is not None and done.status == PostcardStatus.COMPLETED.value
+
+    repo.update_step(request, "frontend", _state(StepState.FAILED, 2), {"frontend_code": "x"})
+    error = PostcardError(step="frontend", type="ProviderError", message="late", retryable=True)
+    failed_steps = {"frontend": _state(StepState.FAILED, 2)}
+    repo.finish(request, PostcardStatus.FAILED, failed_steps, error)
+    assert repo.mark_failed(request.task_id, error) is True, "the row exists"
+
+    after = repo.get(request.task_id)
+    assert after is not None
+    assert after.status == PostcardStatus.COMPLETED.value
+    assert after.error is None and after.error_message is None
+    assert after.frontend_code == "<html>done</html>"
+    assert after.steps == done.steps and after.retry_count == done.retry_count
+    assert after.updated_at == done.updated_at and after.completed_at == done.completed_at
+
+
+def test_mark_failed_fails_an_open_run_and_tells_whether_the_row_exists(
+    repo: PostcardRepository,
+) -> None:
+    request = _request()
+    repo.create_pending(request)
+    repo.update_step(request, "concept", _state(StepState.RUNNING))
+    error = PostcardError(step="concept", type="Terminated", message="by ops", retryable=False)
+    assert repo.mark_failed(request.task_id, error) is True
+    row = repo.get(request.task_id)
+    assert row is not None and row.status == PostcardStatus.FAILED.value
+    assert row.error_message == "concept: Terminated: by ops"
+    assert repo.mark_failed(f"missing-{uuid.uuid4().hex}", error) is False
