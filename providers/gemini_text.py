@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from google import genai
@@ -12,37 +12,29 @@ from pydantic import BaseModel, ValidationError
 
 from core.models import Concept, Content, PostcardRequest
 from core.settings import Settings
+from engine.concept import make_concept
+from engine.copywriter import write_content
 from providers.base import Usage
 from providers.errors_map import output_invalid
 from providers.gemini_client import GeminiCaller, finish_reason, usage_of
 from providers.pricing import add_usage
 from providers.prompts import concept_prompt, content_prompt, repair_message, request_language
+from providers.repair import extract_json, plain_text, repair_concept, repair_content
+from providers.response_schema import response_schema
 from providers.strategy import model_for
 
 M = TypeVar("M", bound=BaseModel)
-_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+Repair = Callable[[Any], Any]
 _MAX_ECHO = 8000
 
 
-def plain_text(value: Any) -> Any:
-    """Strip markup from every string of a JSON value: card text is never HTML."""
-    if isinstance(value, str):
-        return _TAG.sub("", value).strip()
-    if isinstance(value, list):
-        return [plain_text(item) for item in value]
-    if isinstance(value, dict):
-        return {key: plain_text(item) for key, item in value.items()}
-    return value
-
-
-def parse_reply(schema: type[M], text: str | None) -> M:
-    """The reply as a validated model; raises ValueError or ValidationError."""
-    if not text or not text.strip():
-        raise ValueError("the reply was empty")
-    fenced = _FENCE.match(text)
-    data = json.loads(fenced.group(1) if fenced else text)
-    return schema.model_validate(plain_text(data))
+def parse_reply(schema: type[M], text: str | None, repair: Repair | None = None) -> M:
+    """The reply as a validated model, leniently repaired first; raises ValueError or
+    ValidationError when it stays unusable."""
+    data = plain_text(extract_json(text))
+    if not isinstance(data, dict):
+        raise ValueError(f"the reply is a JSON {type(data).__name__}, not an object")
+    return schema.model_validate(repair(data) if repair else data)
 
 
 def describe_problem(exc: Exception) -> str:
@@ -82,25 +74,36 @@ class GeminiTextProvider:
         """Step 1: the creative direction as a validated `Concept`."""
         language = request_language(request)
         system, user = concept_prompt(request, language)
-        concept, usage = await self._structured(Concept, "concept", system, user, language)
+
+        def repair(data: Any) -> Any:
+            # The occasion the model chose picks the defaults, not the one the engine would.
+            occasion = data.get("occasion") if isinstance(data.get("occasion"), str) else None
+            hinted = request.model_copy(update={"theme": occasion[:64] if occasion else None})
+            return repair_concept(data, make_concept(hinted))
+
+        concept, usage = await self._structured(Concept, "concept", system, user, language, repair)
         return concept.model_copy(update={"language": language}), usage
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
         """Step 2: the words of the card as a validated `Content`."""
         language = concept.language or request_language(request)
         system, user = content_prompt(request, concept, language)
-        content, usage = await self._structured(Content, "content", system, user, language)
+        defaults = write_content(request, concept)
+        content, usage = await self._structured(
+            Content, "content", system, user, language, lambda data: repair_content(data, defaults)
+        )
         return content.model_copy(update={"language": language}), usage
 
     async def _structured(
-        self, schema: type[M], step: str, system: str, user: str, language: str
+        self, schema: type[M], step: str, system: str, user: str, language: str, repair: Repair
     ) -> tuple[M, Usage]:
-        """One call; when the reply fails validation, one repair call that quotes the errors."""
+        """One call, its reply repaired leniently; when it is still unusable, one repair call
+        that quotes the errors."""
         model = self.model_for(step)
         config = types.GenerateContentConfig(
             system_instruction=system,
             response_mime_type="application/json",
-            response_json_schema=schema.model_json_schema(),
+            response_json_schema=response_schema(schema),
             temperature=self._temperature(model),
             max_output_tokens=self._settings.gemini_text_max_tokens,
             candidate_count=1,
@@ -109,7 +112,7 @@ class GeminiTextProvider:
         response = await self._caller.generate(model, contents, config)
         usage = usage_of(response, model)
         try:
-            return parse_reply(schema, response.text), usage
+            return parse_reply(schema, response.text, repair), usage
         except (ValueError, ValidationError) as exc:
             problems = _with_finish(describe_problem(exc), finish_reason(response))
         contents += [
@@ -119,7 +122,7 @@ class GeminiTextProvider:
         retry = await self._caller.generate(model, contents, config)
         usage = add_usage(usage, usage_of(retry, model))
         try:
-            return parse_reply(schema, retry.text), usage
+            return parse_reply(schema, retry.text, repair), usage
         except (ValueError, ValidationError) as exc:
             detail = _with_finish(describe_problem(exc), finish_reason(retry))
             raise output_invalid("gemini", f"{step} after one repair: {detail}") from None

@@ -184,13 +184,39 @@ async def test_malformed_json_is_repaired_once_with_the_validation_error(
 async def test_schema_violation_names_the_field_in_the_repair(
     server: FakeServer, text: GeminiTextProvider
 ) -> None:
-    bad = g.concept_json("") | {
-        "visual_style": {"palette": ["red"], "composition": "c", "art_style": "a"}
-    }
+    # The theme is the one concept field no default can stand in for.
+    bad = {key: value for key, value in g.concept_json("").items() if key != "theme"}
     server.script(Reply(body=g.text_response(json.dumps(bad), "m", 50)))
     await text.concept(make_request())
     repair = server.requests[1].json["contents"][2]["parts"][0]["text"]
-    assert "visual_style.palette" in repair
+    assert "theme" in repair
+
+
+async def test_sloppy_palette_is_repaired_without_a_second_call(
+    server: FakeServer, text: GeminiTextProvider
+) -> None:
+    sloppy = g.concept_json("") | {
+        "visual_style": {
+            "palette": ["粉色与金色", "pink", "#F4A6B5"],
+            "composition": "c",
+            "art_style": "a",
+            "text_area": " Bottom",
+        },
+        "occasion": "Birthday ",
+        "mood_board": "an extra field the schema does not have",
+    }
+    server.script(Reply(body=g.text_response(json.dumps(sloppy, ensure_ascii=False), "m", 50)))
+    concept, _ = await text.concept(make_request("生日快乐"))
+
+    assert len(server.requests) == 1
+    assert concept.visual_style.palette == ["#F4A6B5", "#D4AF37", "#FFC0CB"]
+    assert concept.visual_style.text_area == "bottom" and concept.occasion == "birthday"
+    schema = server.requests[0].json["generationConfig"]["responseJsonSchema"]
+    style = schema["$defs"]["VisualStyle"]["properties"]
+    assert style["palette"]["items"]["pattern"] == "^#[0-9a-fA-F]{6}$"
+    assert (
+        style["palette"]["minItems"] == 2 and "birthday" in schema["properties"]["occasion"]["enum"]
+    )
 
 
 async def test_output_still_invalid_after_repair_fails_non_retryably(

@@ -1,0 +1,28 @@
+"""The JSON schema sent to Gemini: the pydantic schema plus the shape rules it can express."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from core.models import HEX_COLOUR, Concept
+from engine.moods import LAYOUTS
+from providers.repair import OCCASION_KEYS, TEXT_AREAS
+
+
+def response_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model`'s JSON schema with enums for the closed fields and the palette's hex pattern.
+
+    Gemini's structured output honours `enum`, `pattern`, `minItems`/`maxItems` and lengths, so
+    the model is told the shape up front instead of learning it from a failed validation.
+    """
+    schema = model.model_json_schema()
+    if model is Concept:
+        properties = schema["properties"]
+        properties["occasion"]["enum"] = list(OCCASION_KEYS)
+        properties["layout"]["enum"] = list(LAYOUTS)
+        style = schema["$defs"]["VisualStyle"]["properties"]
+        style["palette"]["items"] |= {"pattern": HEX_COLOUR}
+        style["text_area"]["enum"] = list(TEXT_AREAS)
+    return schema
