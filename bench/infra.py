@@ -118,6 +118,7 @@ def stack_env(workdir: Path, provider: str, extra: dict[str, str] | None = None)
         "TEMPORAL_TASK_QUEUE": "postcards-bench",
         # Limits sized so the benchmark load never trips them, while their checks still run.
         "STREAM_MAX_BACKLOG": "1000000",
+        "STREAM_MAX_LEN": "2000000",
         "CREATE_RATE_LIMIT": "100000000/hour",
         "LOG_FORMAT": "json",
         # Metrics and health endpoints stay on, each on its own free port.

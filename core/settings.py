@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import SecretStr
+from pydantic import (
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core import config_checks as checks
 
 ProviderName = Literal["local", "gemini", "anthropic", "instant", "sleepy"]
 
@@ -16,7 +27,12 @@ class Settings(BaseSettings):
     """Every knob of Postcard Studio; `.env.example` documents each one."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", use_attribute_docstrings=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        use_attribute_docstrings=True,
+        # A refused value may be a secret (API_KEYS, REDIS_URL): errors name it, never echo it.
+        hide_input_in_errors=True,
     )
 
     data_dir: Path = Path(".data")
@@ -47,19 +63,21 @@ class Settings(BaseSettings):
     """Pending entries idle this long are reclaimed (XAUTOCLAIM) from a dead starter."""
     stream_claim_interval_s: float = 15.0
     """How often the starter reclaims and sweeps orphans."""
-    stream_max_deliveries: int = 5
+    stream_max_deliveries: int = Field(5, ge=1)
     """Deliveries after which an entry is dead-lettered."""
-    stream_max_backlog: int = 10_000
+    stream_max_backlog: int = Field(10_000, ge=1)
     """Create answers 503 + Retry-After once this many entries wait."""
     orphan_after_s: float = 120.0
     """PENDING tasks older than this with no run are started by the starter's sweep."""
     stream_max_len: int = 200_000
-    """Approximate MAXLEN trim of the stream (well above the backlog bound)."""
+    """Approximate MAXLEN trim of the stream (must exceed STREAM_MAX_BACKLOG)."""
 
     api_keys: SecretStr | None = None
     """API keys as "key:user,key2:user2"; unset means local single-user mode."""
     share_secret: SecretStr | None = None
-    """HMAC key of share links with API keys on (default: derived from API_KEYS)."""
+    """HMAC key of share links, 32+ characters (default: derived from API_KEYS)."""
+    metrics_token: SecretStr | None = None
+    """Bearer token GET /metrics asks for; with API_KEYS on and no token, /metrics is refused."""
 
     database_url: str | None = None
     """SQLAlchemy URL (postgresql://… or sqlite:///…); unset: SQLite under DATA_DIR."""
@@ -79,9 +97,9 @@ class Settings(BaseSettings):
     """Upsert PostcardStep/Occasion/Provider search attributes (they must be registered)."""
 
     # Workflow policy
-    ai_workflow_timeout: int = 300
+    ai_workflow_timeout: int = Field(300, ge=1)
     """Whole-run bound of one postcard, in seconds."""
-    ai_workflow_retry_count: int = 3
+    ai_workflow_retry_count: int = Field(3, ge=1)
     """Attempts per step before it fails."""
 
     # Operations: metrics and health endpoints, 0 turns one off (docs/operations.md)
@@ -105,8 +123,12 @@ class Settings(BaseSettings):
     """Base URL in links and pages (default: http://127.0.0.1:API_PORT)."""
     create_rate_limit: str = "30/minute"
     """Per-user creates: N/second|minute|hour; empty turns it off."""
-    max_body_bytes: int = 16_384
+    max_body_bytes: int = Field(16_384, ge=1)
     """Larger request bodies get 413 unread."""
+    events_max_streams: int = Field(512, ge=1)
+    """Open event streams (SSE) one API process serves at once; past it 429 + Retry-After."""
+    events_max_streams_per_user: int = Field(16, ge=1)
+    """Open event streams one user holds at once; past it 429 + Retry-After."""
 
     # Providers
     text_provider: ProviderName | None = None
@@ -190,17 +212,69 @@ class Settings(BaseSettings):
     worker_workflow_sandbox: bool = True
     """Run workflows in the SDK sandbox; false saves ~25 ms CPU a postcard, loses its checks."""
 
+    # Crowds, CPU-bound steps and provider quotas (issue 15; docs/performance.md, "Crowd")
+    local_render_processes: NonNegativeInt | None = None
+    """Processes rendering local-engine images and pages (unset: one a core; 0: in the worker)."""
+    gemini_rpm: PositiveFloat | None = None
+    """Gemini calls a minute across all workers (a queue-wide Temporal limit; unset: none)."""
+    anthropic_rpm: PositiveFloat | None = None
+    """Claude calls a minute across all workers (a queue-wide Temporal limit; unset: none)."""
+    simulated_jitter: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    """Spread of each simulated wait, as a fraction: 0.3 draws from 70-130 % of the wait."""
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir(cls, value: object) -> object:
+        return checks.check_data_dir(value)
+
+    @field_validator("api_keys", "share_secret", "metrics_token", "redis_password", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: object) -> object:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if isinstance(text, str) and not text.strip() else value
+
+    @field_validator("public_base_url", "temporal_ui_url")
+    @classmethod
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = (info.field_name or "URL").upper()
+        return checks.check_http_url(name, value) if value and value.strip() else None
+
+    @field_validator("create_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        return checks.check_rate("CREATE_RATE_LIMIT", value)
+
+    @model_validator(mode="after")
+    def _fail_closed(self) -> Self:
+        """Refuse values that would silently open the product or lose data."""
+        if self.api_keys:
+            checks.parse_api_keys(self.api_keys.get_secret_value())
+        if self.share_secret:
+            secret = self.share_secret.get_secret_value()
+            checks.check_secret_length("SHARE_SECRET", secret, checks.MIN_SHARE_SECRET)
+        if self.metrics_token:
+            token = self.metrics_token.get_secret_value()
+            checks.check_secret_length("METRICS_TOKEN", token, checks.MIN_METRICS_TOKEN)
+        checks.check_redis_url(self.redis_url)
+        if self.redis_password and checks.redis_url_password(self.redis_url):
+            raise ValueError(
+                "REDIS_PASSWORD is set and REDIS_URL carries a password too; "
+                "set it in one place (the URL's would silently win)"
+            )
+        if self.database_url is not None:
+            checks.check_database_url(self.database_url)
+        if self.stream_max_len <= self.stream_max_backlog:
+            raise ValueError(
+                "STREAM_MAX_LEN must exceed STREAM_MAX_BACKLOG, or the trim drops waiting creates"
+            )
+        return self
+
     @property
     def api_key_users(self) -> dict[str, str]:
         """API key → user id; empty in local single-user mode."""
         if not self.api_keys:
             return {}
-        users = {}
-        for item in self.api_keys.get_secret_value().split(","):
-            key, sep, user = item.partition(":")
-            if sep and key.strip() and user.strip():
-                users[key.strip()] = user.strip()
-        return users
+        return checks.parse_api_keys(self.api_keys.get_secret_value())
 
     @property
     def blob_dir(self) -> Path:
@@ -240,7 +314,22 @@ class Settings(BaseSettings):
         return "local"
 
 
+def describe(error: ValidationError) -> str:
+    """One line per refused variable, by its environment name, without its value."""
+    lines = []
+    for item in error.errors():
+        name = ".".join(str(part).upper() for part in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(
+            f"  {message}" if not name or message.startswith(name) else f"  {name}: {message}"
+        )
+    return "invalid configuration:\n" + "\n".join(lines)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; a refused value stops the process, named."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SystemExit(describe(exc)) from None
