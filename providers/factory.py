@@ -63,7 +63,10 @@ class ProviderFactory:
                 default = REALISTIC_DELAYS if name == "sleepy" else {}
                 delays = parse_delays(self._settings.simulated_delays, default)
                 self._cache[name] = SimulatedProvider(
-                    name, delays, self._settings.simulated_call_log
+                    name,
+                    delays,
+                    self._settings.simulated_call_log,
+                    self._settings.simulated_jitter,
                 )
             else:
                 raise ValueError(f"unknown provider {name!r}")

@@ -1,14 +1,84 @@
-"""The embedded default: the local creative engine, offline and keyless."""
+"""The embedded default: the local creative engine, offline and keyless.
+
+Rendering an illustration is pure-Python/Pillow CPU work. Run on the worker's event loop (or in
+a thread, which still holds the GIL for most of it), it delays the heartbeats and writes of
+every other activity in flight. So the worker starts a process pool once (`start_render_pool`)
+and the illustration and page are rendered there; with no pool (tests, tools, or
+LOCAL_RENDER_PROCESSES=0) they run in this process as before.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from typing import TypeVar
 
 from core.models import Concept, Content, PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
 from providers.base import Picture, Usage
 
 LOCAL_MODEL = "local-engine"
+T = TypeVar("T")
+log = logging.getLogger("postcards.providers.local")
+
+_pool: ProcessPoolExecutor | None = None
+_size = 0
+
+
+def _warm() -> int:
+    """Run in each pool process at start: the engine is imported, the process exists."""
+    return os.getpid()
+
+
+def start_render_pool(processes: int | None) -> Executor | None:
+    """Start this process's render pool: `processes` children (None: one a core; 0: none).
+
+    forkserver, not fork: the worker runs the Temporal SDK's threads, and forking a threaded
+    process can deadlock the child. The children are started now, so the first postcard does
+    not pay for them.
+    """
+    global _pool, _size
+    count = (os.cpu_count() or 1) if processes is None else processes
+    if count <= 0 or _pool is not None:
+        return _pool
+    context = multiprocessing.get_context("forkserver")
+    _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    _size = count
+    for _ in range(count):
+        _pool.submit(_warm)
+    log.info("render pool started", extra={"processes": count})
+    return _pool
+
+
+def stop_render_pool() -> None:
+    """Shut the pool down (the worker calls this once its activities have finished)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+async def _render(work: Callable[[], T], in_thread: bool) -> T:
+    """`work` in the pool when there is one, else in a thread or on the loop as before."""
+    global _pool
+    pool = _pool
+    if pool is not None:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, work)
+        except BrokenProcessPool:
+            # A child died (OOM killer, a crash): the pool is unusable from now on. Replace it
+            # and let the activity fail this attempt; Temporal retries it on the new pool.
+            if _pool is pool:
+                _pool = None
+                start_render_pool(_size)
+            raise
+    return await asyncio.to_thread(work) if in_thread else work()
 
 
 class LocalProvider:
@@ -29,17 +99,13 @@ class LocalProvider:
         self, request: PostcardRequest, concept: Concept, content: Content | None
     ) -> Picture:
         width, height = self._image_size
-        png = await asyncio.to_thread(
-            render_illustration,
-            concept,
-            content,
-            width=width,
-            height=height,
-            seed=request.variation,
-        )
+        seed = request.variation
+        work = partial(render_illustration, concept, content, width=width, height=height, seed=seed)
+        png = await _render(work, in_thread=True)
         return Picture(png, "image/png", width, height, Usage(model=LOCAL_MODEL))
 
     async def page(
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str
     ) -> tuple[str, Usage]:
-        return render_page(concept, content, image_url), Usage(model=LOCAL_MODEL)
+        page = await _render(partial(render_page, concept, content, image_url), in_thread=False)
+        return page, Usage(model=LOCAL_MODEL)

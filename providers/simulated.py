@@ -1,6 +1,7 @@
 """Providers that only wait: `instant` for orchestration benchmarks, `sleepy` for latency runs.
 
-Both return fixed, valid outputs without rendering anything; each call can be appended to a
+Both return fixed, valid outputs without rendering anything, after a wait per step that can
+be spread by a jitter (real providers never answer in exactly 40 s); each call can be appended to a
 log file so tests and benchmarks can count provider calls across process crashes.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import struct
 import zlib
 from pathlib import Path
@@ -43,17 +45,31 @@ PNG_1PX = _tiny_png()
 class SimulatedProvider:
     """Fixed outputs after a configurable wait per step."""
 
-    def __init__(self, name: str, delays: dict[str, float], call_log: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        delays: dict[str, float],
+        call_log: Path | None = None,
+        jitter: float = 0.0,
+    ) -> None:
         self.name = name
         self._delays = delays
         self._call_log = call_log
+        self._jitter = jitter
+
+    def wait_for(self, step: str) -> float:
+        """The step's wait, drawn uniformly from (1 ± jitter) × its delay."""
+        delay = self._delays.get(step, 0.0)
+        if self._jitter and delay > 0:
+            delay *= random.uniform(1 - self._jitter, 1 + self._jitter)
+        return delay
 
     async def _call(self, step: str, request: PostcardRequest) -> None:
         if self._call_log is not None:
             line = json.dumps({"task_id": request.task_id, "step": step, "pid": os.getpid()})
             with self._call_log.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
-        delay = self._delays.get(step, 0.0)
+        delay = self.wait_for(step)
         if delay > 0:
             await asyncio.sleep(delay)
 

@@ -1,0 +1,86 @@
+"""The local engine renders in a process pool when the worker starts one, and in-process without."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from providers import local
+from providers.local import LocalProvider, start_render_pool, stop_render_pool
+from tests.harness import make_request
+
+
+@pytest.fixture
+def pool() -> Iterator[None]:
+    start_render_pool(1)
+    yield
+    stop_render_pool()
+
+
+async def _postcard_parts(provider: LocalProvider) -> tuple[bytes, str]:
+    request = make_request("中秋节给远方父母的明信片，月亮、灯笼和月饼", variation=3)
+    concept, _ = await provider.concept(request)
+    content, _ = await provider.content(request, concept)
+    picture = await provider.illustrate(request, concept, content)
+    page, _ = await provider.page(request, concept, content, "https://example.test/i.png")
+    return picture.data, page
+
+
+async def test_pool_renders_the_same_postcard_as_in_process(pool: None) -> None:
+    in_pool = await _postcard_parts(LocalProvider(image_size=(320, 320)))
+    stop_render_pool()
+    in_process = await _postcard_parts(LocalProvider(image_size=(320, 320)))
+
+    assert in_pool[0].startswith(b"\x89PNG") and in_pool == in_process
+
+
+async def test_the_event_loop_keeps_ticking_while_the_pool_renders(pool: None) -> None:
+    provider = LocalProvider()
+    request = make_request("a birthday card for Anna, playful and colourful")
+    concept, _ = await provider.concept(request)
+    content, _ = await provider.content(request, concept)
+    gaps: list[float] = []
+    rendering = asyncio.gather(*(provider.illustrate(request, concept, content) for _ in range(4)))
+    last = time.perf_counter()
+    while not rendering.done():
+        await asyncio.sleep(0.005)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    pictures = await rendering
+
+    assert all(p.data.startswith(b"\x89PNG") for p in pictures)
+    # Four 1024×1024 illustrations are ~0.2-0.7 s of CPU; the loop never waits for one.
+    assert len(gaps) > 10 and max(gaps) < 0.15
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+async def test_a_dead_render_process_fails_one_attempt_and_the_pool_is_replaced(
+    pool: None,
+) -> None:
+    first = local._pool
+    assert first is not None
+    with pytest.raises(BrokenProcessPool):  # a render process killed, as the OOM killer would
+        await asyncio.get_running_loop().run_in_executor(first, _die)
+    provider = LocalProvider(image_size=(64, 64))
+    request = make_request("get well soon, Sam")
+    concept, _ = await provider.concept(request)
+
+    with pytest.raises(BrokenProcessPool):  # the attempt in flight fails and Temporal retries
+        await provider.illustrate(request, concept, None)
+    assert local._pool is not None and local._pool is not first
+    picture = await provider.illustrate(request, concept, None)
+    assert picture.data.startswith(b"\x89PNG")
+
+
+def test_zero_processes_means_no_pool() -> None:
+    assert start_render_pool(0) is None and local._pool is None
