@@ -1,11 +1,16 @@
-"""API metrics: requests by route, method and status, create latency, and `GET /metrics`."""
+"""API metrics: requests by route, method and status, create latency, and `GET /metrics`.
+
+`/metrics` is operator data: with `METRICS_TOKEN` set it needs `Authorization: Bearer <token>`;
+with `API_KEYS` on and no token it is refused (403), so turning keys on never leaves it open.
+"""
 
 from __future__ import annotations
 
+import secrets
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from starlette.types import Scope
 
@@ -24,9 +29,31 @@ CREATE_SECONDS = Histogram(
 router = APIRouter(tags=["health"])
 
 
+def check_metrics_access(request: Request, authorization: str | None) -> None:
+    """401 without the metrics token when one is set; 403 with API keys on and no token."""
+    settings = request.app.state.services.settings
+    if settings.metrics_token:
+        presented = (authorization or "").removeprefix("Bearer ").strip().encode()
+        expected = settings.metrics_token.get_secret_value().encode()
+        if not (authorization or "").startswith("Bearer ") or not secrets.compare_digest(
+            presented, expected
+        ):
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif settings.api_key_users:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "/metrics is off while API_KEYS is on and METRICS_TOKEN is unset (docs/operations.md)",
+        )
+
+
 @router.get("/metrics", response_class=Response)
-def metrics() -> Response:
-    """Prometheus metrics of this process."""
+def metrics(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
+    """Prometheus metrics of this process (METRICS_TOKEN, docs/operations.md)."""
+    check_metrics_access(request, authorization)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
