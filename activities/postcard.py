@@ -23,7 +23,7 @@ from core.models import (
     FrontendOutput,
     ImageInput,
     ImageOutput,
-    Outcome,
+    FailedRun,
     PostcardRequest,
     StepMeta,
     StepProgress,
@@ -108,6 +108,7 @@ class PostcardActivities:
             cost_usd=usage.cost_usd,
             cache_hit=usage.cache_hit,
             fallback_from=usage.fallback_from,
+            fallback_reason=usage.fallback_reason,
         )
         done = StepProgress(
             status=StepState.COMPLETED,
@@ -121,6 +122,8 @@ class PostcardActivities:
             output_tokens=meta.output_tokens,
             cost_usd=meta.cost_usd,
             cache_hit=meta.cache_hit,
+            fallback_from=meta.fallback_from,
+            fallback_reason=meta.fallback_reason,
         )
         await self._update_step(request, step, done, results, completes)
         log.info("step completed", extra=extra | {"latency_ms": meta.latency_ms})
@@ -209,24 +212,18 @@ class PostcardActivities:
                 "page_key": value[0].key,
                 "preview_url": preview_url,
             },
-            completes=data.completes,
+            completes=True,
         )
         return FrontendOutput(page=ref, preview_url=preview_url, meta=meta)
 
-    @activity.defn(name="record_outcome")
-    async def record_outcome(self, outcome: Outcome) -> None:
-        """Save how the run ended (COMPLETED or FAILED with its reason)."""
+    @activity.defn(name="save_failure")
+    async def save_failure(self, run: FailedRun) -> None:
+        """Save why a run failed (a success is saved by the frontend step's own write)."""
         await asyncio.to_thread(
-            self._repo.finish,
-            outcome.request,
-            outcome.status,
-            outcome.progress.steps,
-            outcome.error,
+            self._repo.finish, run.request, run.status, run.progress.steps, run.error
         )
-        log.info(
-            "postcard finished", extra={"task_id": outcome.task_id, "status": outcome.status.value}
-        )
+        log.info("postcard finished", extra={"task_id": run.task_id, "status": run.status.value})
 
     def all(self) -> list[Callable[..., Any]]:
         """Every activity, for the worker to register."""
-        return [self.concept, self.content, self.image, self.frontend, self.record_outcome]
+        return [self.concept, self.content, self.image, self.frontend, self.save_failure]

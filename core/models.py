@@ -35,10 +35,14 @@ class StepState(StrEnum):
     """Where one step stands."""
 
     PENDING = "pending"
+    QUEUED = "queued"
+    """Scheduled, waiting for a worker slot or the provider's quota; not an error or a retry."""
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    KEPT = "kept"
+    """Not run in this revision: the result of an earlier revision is kept."""
 
 
 class StepPolicy(BaseModel):
@@ -50,19 +54,8 @@ class StepPolicy(BaseModel):
     initial_interval_s: float = 1.0
     backoff_coefficient: float = 2.0
     maximum_interval_s: float = 30.0
-
-
-# The command sequence new runs take (WorkflowOptions.generation): 3 = content ∥ image, batched
-# search attributes, PostcardStep=concept set at start, success recorded by the frontend step's
-# own write (a failure by the record_outcome local activity) — chosen by the starter, so a run
-# records no patch marker (and no TemporalChangeVersion upsert).
-LEAN_GENERATION = 3
-# 4 = the lean sequence without the overall-timeout timer: each step's activity gets the time
-# left before the run's deadline (start + timeout_s) as its schedule-to-close timeout, so a run
-# records no TimerStarted/TimerCanceled pair and the server keeps no timer task for it.
-DEADLINE_GENERATION = 4
-CURRENT_GENERATION = DEADLINE_GENERATION
-"""What the starter writes into new runs' inputs."""
+    task_queue: str | None = None
+    """Run the activity on this task queue (a provider's quota queue) instead of the run's."""
 
 
 class WorkflowOptions(BaseModel):
@@ -70,22 +63,20 @@ class WorkflowOptions(BaseModel):
 
     timeout_s: float = 300.0
     search_attributes: bool = True
-    generation: int = 0
-    """The workflow's command sequence, fixed by whoever starts the run (the starter writes
-    CURRENT_GENERATION). 0, the value of inputs recorded before this field existed, decides by the
-    `content-image-parallel` patch marker as before, so those runs replay unchanged."""
     # Heartbeats let Temporal notice a dead worker within ~10 s instead of a whole
     # start-to-close timeout (see docs/reliability.md, worker row of the crash matrix).
     concept: StepPolicy = StepPolicy(start_to_close_s=60, heartbeat_s=10)
     content: StepPolicy = StepPolicy(start_to_close_s=60, heartbeat_s=10)
     image: StepPolicy = StepPolicy(start_to_close_s=150, heartbeat_s=10)
     frontend: StepPolicy = StepPolicy(start_to_close_s=240, heartbeat_s=10)
-    record: StepPolicy = StepPolicy(start_to_close_s=10, maximum_attempts=0, maximum_interval_s=10)
+    save_failure: StepPolicy = StepPolicy(
+        start_to_close_s=10, maximum_attempts=0, maximum_interval_s=10
+    )
 
     @classmethod
     def from_retry_count(cls, timeout_s: float, retry_count: int) -> WorkflowOptions:
         """Options with the same attempt bound on every provider step."""
-        base = cls(timeout_s=timeout_s, generation=CURRENT_GENERATION)
+        base = cls(timeout_s=timeout_s)
         for step in STEPS:
             policy: StepPolicy = getattr(base, step)
             policy.maximum_attempts = max(1, retry_count)
@@ -106,6 +97,17 @@ class PostcardRequest(BaseModel):
     variation: int = 0
     use_cache: bool = True
     options: WorkflowOptions = Field(default_factory=WorkflowOptions)
+    revision: int = Field(default=1, ge=1)
+    """1 for the first run of a postcard; each regenerate is a new run with the next number."""
+    instruction: str | None = Field(default=None, max_length=500)
+    """What the person asked to change in this revision (user data, like the wish)."""
+    kept: KeptResults | None = None
+    """Results of the previous revision that this run keeps instead of making again."""
+
+    @property
+    def run_id(self) -> str:
+        """The workflow id of this revision: the task id for the first, `<task id>-r<n>` after."""
+        return self.task_id if self.revision == 1 else f"{self.task_id}-r{self.revision}"
 
     @field_validator("task_id", "user_input", "style", "theme", "language", "user_id")
     @classmethod
@@ -174,6 +176,7 @@ class StepMeta(BaseModel):
     cost_usd: float | None = None
     cache_hit: bool = False
     fallback_from: str | None = None
+    fallback_reason: str | None = None
 
 
 class BlobRef(BaseModel):
@@ -187,12 +190,20 @@ class BlobRef(BaseModel):
     height: int | None = None
 
 
+class KeptResults(BaseModel):
+    """The results a revision keeps from the one before it; a step with a result here is not run."""
+
+    concept: Concept | None = None
+    content: Content | None = None
+    image: BlobRef | None = None
+
+
 class StepInput(BaseModel):
     """What every step's activity receives: the request, without its run policy.
 
-    The workflow alone reads `options` (timeouts, retry policies, generation); leaving them out
-    of the four activity inputs keeps ~800 bytes per input out of every history (about a
-    quarter of a run's payload bytes). An activity sees the defaults in their place."""
+    The workflow alone reads `options` (timeouts, retry policies) and `kept` (the results a
+    revision keeps); leaving them out keeps every activity input, and so every history, small.
+    An activity sees the defaults in their place."""
 
     request: PostcardRequest
 
@@ -203,6 +214,7 @@ class StepInput(BaseModel):
         data = handler(request)
         if isinstance(data, dict):
             data.pop("options", None)
+            data.pop("kept", None)
         return data
 
 
@@ -238,9 +250,6 @@ class FrontendInput(StepInput):
     concept: Concept
     content: Content
     image: BlobRef
-    completes: bool = False
-    """The step's done write also records the postcard as COMPLETED (LEAN_GENERATION): the
-    workflow then saves no outcome of its own on success."""
 
 
 class FrontendOutput(BaseModel):
@@ -273,6 +282,9 @@ class StepProgress(BaseModel):
     cost_usd: float | None = None
     cache_hit: bool = False
     error: str | None = None
+    fallback_from: str | None = None
+    fallback_reason: str | None = None
+    progress_pct: int | None = None
 
 
 class Progress(BaseModel):
@@ -287,8 +299,8 @@ class Progress(BaseModel):
     error: PostcardError | None = None
 
 
-class Outcome(BaseModel):
-    """What the workflow records when it ends."""
+class FailedRun(BaseModel):
+    """What the workflow saves when a run fails (a success is saved by the last step)."""
 
     task_id: str
     request: PostcardRequest
@@ -309,3 +321,6 @@ class PostcardResult(BaseModel):
     preview_url: str | None = None
     error: PostcardError | None = None
     progress: Progress
+
+
+PostcardRequest.model_rebuild()

@@ -1,13 +1,12 @@
-"""Record the histories that the replay tests hold the workflow to.
+"""Export the histories that the replay tests hold the workflow to.
 
 Runs PostcardWorkflow on a throwaway dev server (one completed run, one failed at the image
-step), then exports each with `temporal workflow show --output json` into tests/histories/ as
-`history-<generation>-completed.json` and `history-<generation>-failed-image.json`.
+step), then exports each with `temporal workflow show --output json` into tests/histories/.
 
-Re-run after an intended workflow change that is guarded by `workflow.patched`, with a new
-`--generation` name. Existing files are never overwritten (unless `--force`): the histories of
-older generations stay, so the replay test keeps proving that runs started before the change
-still replay on the new code. The first generation has no infix (history-completed.json).
+Until the first release these files are simply re-exported after a workflow change (`--force`).
+From the first release on, a change goes behind `workflow.patched` and its histories are
+exported under new names (`--prefix`), so the runs recorded before it keep proving that they
+still replay.
 """
 
 from __future__ import annotations
@@ -36,18 +35,9 @@ from tests.harness import make_request, running_worker, start_postcard
 from tests.test_pipeline import BlockedImage, FixedFactory
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "histories"
-# The newest generation (CURRENT_GENERATION = DEADLINE_GENERATION, from the input, no patch
-# marker): the lean sequence (content ∥ image, batched search attributes, PostcardStep=concept
-# set at start, success saved by the frontend step) bounded by activity deadlines, not a timer.
-GENERATION = "deadline"
 
 
-def history_id(generation: str, case: str) -> str:
-    """Workflow id and file stem of one recorded case."""
-    return f"history-{generation}-{case}" if generation else f"history-{case}"
-
-
-async def record(address: str, workdir: Path, generation: str, skip: set[str]) -> list[str]:
+async def run_cases(address: str, workdir: Path, prefix: str, skip: set[str]) -> list[str]:
     """Run the sample postcards and return their workflow ids."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -60,7 +50,7 @@ async def record(address: str, workdir: Path, generation: str, skip: set[str]) -
     migrate(settings.effective_database_url)
     client = await Client.connect(address, data_converter=pydantic_data_converter)
     ids = []
-    completed, failed = history_id(generation, "completed"), history_id(generation, "failed-image")
+    completed, failed = f"{prefix}-completed", f"{prefix}-failed-image"
     if completed not in skip:
         async with running_worker(client, settings) as (_, queue):
             request = make_request("做一张温馨可爱的生日明信片")
@@ -82,22 +72,22 @@ async def record(address: str, workdir: Path, generation: str, skip: set[str]) -
 def main() -> None:
     """Start a dev server, record the cases not yet exported, export them, stop."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--generation", default=GENERATION, help="file-name infix of this run")
+    parser.add_argument("--prefix", default="history", help="file-name prefix of this export")
     parser.add_argument("--force", action="store_true", help="overwrite existing histories")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     existing = {path.stem for path in OUT.glob("*.json")}
     skip = set() if args.force else existing
     for case in ("completed", "failed-image"):
-        if history_id(args.generation, case) in skip:
-            print(f"kept {history_id(args.generation, case)} (exists; --force overwrites)")
+        if f"{args.prefix}-{case}" in skip:
+            print(f"kept {args.prefix}-{case} (exists; --force overwrites)")
     with tempfile.TemporaryDirectory() as tmp:
         server, port = start_dev_server(
             lambda port: dev_server_command(port, None), Path(tmp) / "server.log"
         )
         try:
             address = f"127.0.0.1:{port}"
-            for workflow_id in asyncio.run(record(address, Path(tmp), args.generation, skip)):
+            for workflow_id in asyncio.run(run_cases(address, Path(tmp), args.prefix, skip)):
                 shown = subprocess.run(
                     [
                         temporal_binary(),

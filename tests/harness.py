@@ -14,7 +14,6 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from core.models import (
-    CURRENT_GENERATION,
     PostcardRequest,
     PostcardResult,
     StepPolicy,
@@ -30,8 +29,8 @@ FAST_POLICY = {"initial_interval_s": 0.1, "maximum_interval_s": 0.5}
 
 def fast_options(**overrides: Any) -> WorkflowOptions:
     """Workflow options with sub-second retry intervals, so retry tests stay quick."""
-    options = WorkflowOptions(timeout_s=120, generation=CURRENT_GENERATION)
-    for step in ("concept", "content", "image", "frontend", "record"):
+    options = WorkflowOptions(timeout_s=120)
+    for step in ("concept", "content", "image", "frontend", "save_failure"):
         policy: StepPolicy = getattr(options, step)
         for key, value in FAST_POLICY.items():
             setattr(policy, key, value)

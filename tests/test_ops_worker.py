@@ -17,7 +17,7 @@ from prometheus_client import REGISTRY
 from temporalio.client import Client
 
 import api.metrics  # noqa: F401  (registers the API metrics the dashboard uses)
-import ops.stream_metrics  # noqa: F401  (and the starter's)
+import ingest.stream_metrics  # noqa: F401  (and the starter's)
 from core.devserver import free_port
 from core.models import STEPS, PostcardStatus
 from core.settings import Settings
@@ -89,8 +89,8 @@ async def test_worker_process_logs_json_and_serves_health_and_metrics(
     completed = {line["step"] for line in mine if line["message"] == "step completed"}
     assert completed == set(STEPS)
     finished = [line for line in mine if line["message"] == "postcard finished"]
-    # A success is recorded by the last step's own write (LEAN_GENERATION), a failure by the
-    # record_outcome local activity.
+    # A success is saved by the last step's own write, a failure by the save_failure local
+    # activity.
     assert finished and finished[0]["step"] == "frontend" and finished[0]["status"] == "COMPLETED"
     assert {"ts", "level", "logger"} <= set(finished[0])
 

@@ -10,8 +10,6 @@ from temporalio.exceptions import ApplicationError
 
 from core.errors import NonRetryableProviderError, RetryableProviderError
 from core.models import (
-    DEADLINE_GENERATION,
-    LEAN_GENERATION,
     Concept,
     Content,
     PostcardRequest,
@@ -167,22 +165,15 @@ class SlowImage(LocalProvider):
         return await super().illustrate(request, concept, content)
 
 
-@pytest.mark.parametrize(
-    "generation",
-    [LEAN_GENERATION, DEADLINE_GENERATION],
-    ids=["timer (lean)", "activity deadline"],
-)
 async def test_a_run_past_its_timeout_fails_at_the_step_it_was_in(
-    client: Client, settings: Settings, generation: int
+    client: Client, settings: Settings
 ) -> None:
-    """Generation 3 bounds the run with a timer, generation 4 with each activity's
-    schedule-to-close deadline: either way the postcard fails as a WorkflowTimeout at the step
-    that ran out of time, and the row says so."""
+    """Each activity's schedule-to-close deadline is the run's: the postcard fails as a
+    WorkflowTimeout at the step that ran out of time, and the row says so."""
     slow = FixedFactory(settings, image=SlowImage())
     async with running_worker(client, settings, slow) as (_, queue):
         request = make_request("a birthday card that takes too long")
         request.options.timeout_s = 3
-        request.options.generation = generation
         began = asyncio.get_running_loop().time()
         handle = await start_postcard(client, request, queue)
         with pytest.raises(WorkflowFailureError) as failure:
@@ -205,4 +196,4 @@ async def test_a_run_past_its_timeout_fails_at_the_step_it_was_in(
     assert row is not None and row.status == "FAILED"
     assert row.error and row.error["step"] == "image" and row.error["type"] == "WorkflowTimeout"
     timers = sum(e.HasField("timer_started_event_attributes") for e in history.events)
-    assert timers == (1 if generation == LEAN_GENERATION else 0)
+    assert timers == 0, "activity deadlines bound the run, not a timer"

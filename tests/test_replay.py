@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,16 +13,11 @@ from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 from core.models import (
-    ConceptInput,
-    ConceptOutput,
-    ContentInput,
-    ContentOutput,
     FrontendInput,
     FrontendOutput,
-    ImageInput,
-    ImageOutput,
     PostcardRequest,
     PostcardResult,
+    PostcardStatus,
 )
 from workflows.postcard import PostcardWorkflow
 
@@ -30,36 +26,25 @@ HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 @workflow.defn(name="PostcardWorkflow")
 class ReorderedPostcardWorkflow(PostcardWorkflow):
-    """The same steps with the image painted before the copy, changed without `patched`."""
+    """The image painted before the copy, one after the other, changed without `patched`."""
 
     @workflow.run
     async def run(self, request: PostcardRequest) -> PostcardResult:
-        return await super().run(request)
-
-    async def _steps(self, request: PostcardRequest, result: PostcardResult) -> None:
-        options = request.options
-        concept = await self._step(
-            "concept", ConceptInput(request=request), ConceptOutput, options.concept
-        )
-        image = await self._step(
-            "image",
-            ImageInput(request=request, concept=concept.concept),
-            ImageOutput,
-            options.image,
-        )
-        content = await self._step(
-            "content",
-            ContentInput(request=request, concept=concept.concept),
-            ContentOutput,
-            options.content,
-        )
-        await self._step(
+        self._deadline = workflow.now() + timedelta(seconds=request.options.timeout_s)
+        concept = await self._concept(request)
+        image = await self._image(request, concept)
+        content = await self._content(request, concept)
+        page = await self._step(
+            request,
             "frontend",
-            FrontendInput(
-                request=request, concept=concept.concept, content=content.content, image=image.image
-            ),
+            FrontendInput(request=request, concept=concept, content=content, image=image),
             FrontendOutput,
-            options.frontend,
+        )
+        return PostcardResult(
+            task_id=request.task_id,
+            status=PostcardStatus.COMPLETED,
+            page=page.page,
+            progress=self._run.progress,
         )
 
 
