@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image
 
 from core.models import Concept, Content
 from engine import motifs, motifs_nature, motifs_sky
@@ -15,7 +15,9 @@ from engine.occasions import GENERAL, canonical_occasion
 from engine.paint import Canvas, Roles
 from engine.particles import PAINTERS, scatter
 from engine.profiles import PROFILES
-from engine.scenery import SCENES, sky
+from engine.scenery import SCENES, ground, sky
+from engine.style_marks import paper_frame, seal
+from engine.styles import finish, pixelate, style_roles
 from engine.text import stable_rng
 
 Hero = Callable[[Canvas, float, float, float], None]
@@ -47,6 +49,7 @@ HEROES: dict[str, Hero] = {
 SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow"}
 WORKING_SIZE = 512
 MIN_SIZE, MAX_SIZE = 64, 4096
+VIGNETTED = frozenset({"flat", "papercut", "retro", "pixel"})
 
 
 def _canonical(names: list[str]) -> list[str]:
@@ -98,33 +101,11 @@ def _place_hero(canvas: Canvas, name: str, x: float, scale: float, scene: str) -
 
 
 def _finish(canvas: Canvas) -> Image.Image:
-    """Texture and grain by art style, then a gentle vignette."""
-    picture = canvas.image.convert("RGB")
-    w, h = picture.size
-    if canvas.style in {"watercolour", "retro"}:
-        fine = canvas.style == "retro"
-        noise_size = (
-            (max(1, w // 2), max(1, h // 2)) if fine else (max(1, w // 10), max(1, h // 10))
-        )
-        # Seeded bytes rather than Image.effect_noise, whose C generator is not ours to seed.
-        grain = canvas.rng.randbytes(noise_size[0] * noise_size[1])
-        noise = Image.frombytes("L", noise_size, grain).point(
-            lambda v: round(128 + (v - 128) * 0.55)
-        )
-        noise = noise.resize((w, h), Image.Resampling.BICUBIC).convert("RGB")
-        picture = Image.blend(picture, ImageChops.overlay(picture, noise), 0.12 if fine else 0.18)
-    if canvas.style == "ink":
-        draw = ImageDraw.Draw(picture)
-        u = canvas.unit
-        x0 = w - 12 * u
-        y0 = (h - 14 * u) if canvas.text_area == "top" else 4 * u
-        draw.rectangle((x0, y0, x0 + 7 * u, y0 + 7 * u), fill=(178, 34, 34))
-        draw.rectangle(
-            (x0 + 1.5 * u, y0 + 1.5 * u, x0 + 5.5 * u, y0 + 5.5 * u),
-            outline=(250, 235, 225),
-            width=max(1, round(u * 0.5)),
-        )
-    if canvas.style != "minimal":
+    """The style's medium, its marks, then a gentle vignette where the style has one."""
+    calm = (round(canvas.calm[0]), round(canvas.calm[1]))
+    picture = finish(canvas.image.convert("RGB"), canvas.style, canvas.rng, canvas.roles, calm)
+    if canvas.style in VIGNETTED:
+        w, h = picture.size
         edge = Image.radial_gradient("L").resize((w, h)).point(lambda v: max(0, v - 150) * 0.55)
         shadow = Image.new("RGB", (w, h), mix(canvas.roles.ink, (0, 0, 0), 0.5))
         picture = Image.composite(shadow, picture, edge)
@@ -139,39 +120,47 @@ def render_illustration(
     height: int = 1024,
     seed: int = 0,
 ) -> bytes:
-    """A PNG in the concept's palette: sky, scenery, a focal motif, particles, room for words."""
+    """A PNG in the concept's palette and art style: sky, scenery, a focal motif, particles."""
     width = max(MIN_SIZE, min(MAX_SIZE, width))
     height = max(MIN_SIZE, min(MAX_SIZE, height))
     scale = min(1.0, WORKING_SIZE / max(width, height))
     style = find_art_style(concept.visual_style.art_style.lower()) or "flat"
     text_area = "bottom" if concept.visual_style.text_area.strip().lower() == "bottom" else "top"
+    occasion = canonical_occasion(concept.occasion)
     canvas = Canvas(
         width=max(1, round(width * scale)),
         height=max(1, round(height * scale)),
-        roles=Roles.from_palette(concept.visual_style.palette),
+        roles=style_roles(style, Roles.from_palette(concept.visual_style.palette), occasion),
         rng=stable_rng("illustration", concept.model_dump_json(), seed),
         style=style,
         text_area=text_area,
-        occasion=canonical_occasion(concept.occasion),
+        occasion=occasion,
     )
     hero, scene, accents, particles = _cast(concept, canvas)
     hero_x = canvas.width * canvas.rng.choice((0.34, 0.5, 0.66))
+    sparse = canvas.style == "minimal"
     sky(canvas)
     if hero in SKY_HEROES:
         _place_hero(canvas, hero, hero_x, 1.0, scene)
-    SCENES[scene](canvas)
+    (ground if sparse else SCENES[scene])(canvas)
     if hero not in SKY_HEROES:
-        _place_hero(canvas, hero, hero_x, 1.0, scene)
-    if canvas.style != "minimal":
+        _place_hero(canvas, hero, hero_x, 0.8 if sparse else 1.0, scene)
+    if not sparse:
         for accent in accents:
             side = 0.84 if hero_x <= canvas.width / 2 else 0.16
             _place_hero(canvas, accent, canvas.width * side, 0.45, scene)
-    density = 0.35 if canvas.style == "minimal" else 1.0
-    for kind in particles:
-        scatter(canvas, kind, density / max(1, len(particles) - 1))
+        density = 0.5 if canvas.style == "lineart" else 1.0
+        for kind in particles:
+            scatter(canvas, kind, density / max(1, len(particles) - 1))
+    if canvas.style == "papercut":
+        paper_frame(canvas)
     picture = _finish(canvas)
-    if picture.size != (width, height):
+    if canvas.style == "pixel":
+        picture = pixelate(picture, (width, height))
+    elif picture.size != (width, height):
         picture = picture.resize((width, height), Image.Resampling.BICUBIC)
+    if canvas.style == "ink":
+        seal(picture, canvas)
     buffer = io.BytesIO()
     picture.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()

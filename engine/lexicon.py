@@ -22,28 +22,42 @@ TONES: dict[str, str] = {
 }
 # key: (words, how the style is described in a concept)
 ART_STYLES: dict[str, tuple[str, str]] = {
+    "pixel": (
+        "像素|像素风|马赛克|8位|8-bit|8bit|16-bit|16bit|pixel|pixels|pixel art|pixelated|"
+        "retro game|video game|arcade|游戏机|红白机",
+        "pixel art on a coarse grid with a small palette",
+    ),
+    "lineart": (
+        "线稿|线描|白描|线条|简笔画|素描|钢笔画|line art|line-art|lineart|line drawing|"
+        "outline|outlines|sketch|pen and ink|doodle",
+        "line art: dark pen strokes on white paper with one spot colour",
+    ),
+    "ink": (
+        "水墨|水墨画|国风|国画|中国风|山水画|写意|泼墨|ink|ink wash|ink-wash|sumi|sumi-e|"
+        "brush painting|chinese painting",
+        "水墨 ink painting: brushed ink on rice paper, misty layers, a red seal",
+    ),
     "watercolour": (
-        "水彩|watercolor|watercolour|wash|pastel|柔和|粉彩",
+        "水彩|淡彩|晕染|watercolor|watercolour|watercolors|watercolours|wash|pastel|柔和|粉彩|"
+        "aquarelle",
         "soft watercolour wash with paper grain",
     ),
     "papercut": (
-        "剪纸|纸艺|paper-cut|papercut|paper cut|layered paper",
+        "剪纸|窗花|纸艺|纸雕|paper-cut|papercut|paper cut|paper cutting|layered paper|"
+        "cut paper|kirigami",
         "layered paper-cut with soft drop shadows",
     ),
     "retro": (
-        "复古|怀旧|retro|vintage|risograph|art deco|woodblock|版画|浮世绘|ukiyo",
-        "retro print with sun rays and fine grain",
-    ),
-    "ink": (
-        "水墨|国风|国画|中国风|ink|sumi|brush painting",
-        "ink-wash landscape with misty layers",
+        "复古|怀旧|年代感|老海报|retro|vintage|risograph|riso|halftone|art deco|woodblock|版画|"
+        "浮世绘|ukiyo|screen print|screenprint|letterpress",
+        "retro print with halftone dots and limited inks",
     ),
     "minimal": (
-        "简约|极简|大气|minimal|minimalist|clean|simple|北欧|nordic|scandinavian",
+        "简约|极简|大气|留白|minimal|minimalist|clean|simple|北欧|nordic|scandinavian|less is more",
         "minimal flat shapes with generous space",
     ),
     "flat": (
-        "扁平|插画|flat|vector|cartoon|卡通|可爱|cute",
+        "扁平|插画|flat|vector|cartoon|卡通|可爱|cute|flat design",
         "flat vector illustration with gentle shading",
     ),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import astuple
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,9 +12,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core.models import Concept, Content
 from engine.colour import RGB, contrast, luminance, mix, readable_on, to_hex
-from engine.moods import LAYOUTS, canonical_layout, find_motifs
+from engine.moods import LAYOUTS, canonical_layout, find_art_style, find_motifs
 from engine.occasions import BY_KEY, canonical_occasion
+from engine.page_styles import page_style
 from engine.paint import BLACK, WHITE, Roles
+from engine.styles import style_roles
 from engine.text import stable_rng
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -113,8 +116,13 @@ def _readable(colour: RGB, panel: RGB, minimum: float = 4.8) -> RGB:
     return colour
 
 
-def _theme(concept: Concept) -> dict[str, str]:
-    roles = Roles.from_palette(concept.visual_style.palette)
+def _roles(concept: Concept, style: str) -> Roles:
+    """The palette the picture was painted with, so the page wears the picture's colours."""
+    palette = Roles.from_palette(concept.visual_style.palette)
+    return style_roles(style, palette, canonical_occasion(concept.occasion))
+
+
+def _theme(roles: Roles) -> dict[str, str]:
     dark = roles.night
     panel = mix(roles.sky_top, BLACK, 0.55) if dark else mix(roles.sky_bottom, WHITE, 0.82)
     ink = _readable(
@@ -189,6 +197,10 @@ def render_page(concept: Concept, content: Content, image_url: str) -> str:
     if not label:
         label = BY_KEY[occasion].label_en if occasion in BY_KEY else ""
     url = _safe_url(image_url)
+    style = find_art_style(concept.visual_style.art_style.lower()) or "flat"
+    dress = page_style(style)
+    roles = _roles(concept, style)
+    title_font = _FONTS[(language, "serif" if tone in _SERIF_TONES else "sans")]
     hints = _HINTS[language]
     caption = hints["to"].format(name=concept.recipient) if concept.recipient else label
     context = {
@@ -197,21 +209,23 @@ def render_page(concept: Concept, content: Content, image_url: str) -> str:
         "content": content,
         "image_url": url,
         "img_src": _image_source(url),
-        "theme": _theme(concept),
+        "theme": _theme(roles),
+        "style": style,
         "text_area": "bottom"
         if concept.visual_style.text_area.strip().lower() == "bottom"
         else "top",
-        "font": _FONTS[(language, "serif" if tone in _SERIF_TONES else "sans")],
-        "body_font": _FONTS[(language, "sans")],
-        "entrance": _ENTRANCES.get(tone, "rise"),
+        "font": dress.title_font[language] if dress.title_font else title_font,
+        "body_font": dress.body_font[language] if dress.body_font else _FONTS[(language, "sans")],
+        "entrance": dress.entrance or _ENTRANCES.get(tone, "rise"),
         "pace": _PACE.get(tone, 1.0),
         "hint": hints[layout],
         "back_hint": hints["back"],
         "caption": caption or content.subtitle or content.title,
         "config": {
             "layout": layout,
-            "particles": _particles(concept),
-            "colours": concept.visual_style.palette[:6],
+            "particles": _particles(concept) if dress.particles else [],
+            "colours": [to_hex(c) for c in astuple(roles)],
+            "style": style,
         },
     }
     return _environment().get_template(f"{layout}.html.j2").render(context)

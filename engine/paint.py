@@ -6,7 +6,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from engine.colour import RGB, luminance, mix, shade, to_rgb
 
@@ -107,7 +107,9 @@ class Canvas:
         composited, which keeps small motifs cheap.
         """
         if self.style == "watercolour":
-            blur += 0.9
+            blur += 1.2
+        elif self.style in {"papercut", "lineart", "minimal"}:
+            blur = 0.0
         shadow = lift and self.style == "papercut"
         box = layer.getbbox()
         if box is None:
@@ -118,11 +120,15 @@ class Canvas:
         piece = layer.crop((left, top, right, bottom))
         if blur:
             piece = piece.filter(ImageFilter.BoxBlur(blur))
+        if self.style == "watercolour":
+            piece.putalpha(piece.getchannel("A").point(lambda v: v * 0.86))
         if shadow:
             shadow_alpha = piece.getchannel("A").filter(ImageFilter.BoxBlur(self.unit * 0.8))
-            shadow_alpha = ImageChops.offset(
-                shadow_alpha.point(lambda v: v * 0.45), 0, round(self.unit * 0.7)
-            )
+            # Shifted down without wrapping round (ImageChops.offset would wrap the bottom
+            # rows of a band to the top of its box as a stray line).
+            dropped = Image.new("L", piece.size, 0)
+            dropped.paste(shadow_alpha.point(lambda v: v * 0.45), (0, round(self.unit * 0.7)))
+            shadow_alpha = dropped
             cast = Image.new("RGBA", piece.size, alpha(self.roles.ink, 1))
             cast.putalpha(shadow_alpha)
             self.image.alpha_composite(cast, (left, top))

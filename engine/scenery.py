@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PIL import Image, ImageChops, ImageDraw
+
 from engine.colour import RGB, mix, shade
-from engine.paint import WHITE, Canvas, alpha, circle, glow, ridge, star, vertical_gradient
+from engine.paint import WHITE, Canvas, Point, alpha, circle, glow, ridge, star, vertical_gradient
+from engine.styles import FLAT_BACKDROP
 
 
 def sky(canvas: Canvas) -> None:
     """A gradient sky down to the horizon, a soft light and, at night, stars."""
     roles = canvas.roles
     size = (canvas.width, canvas.height)
+    if canvas.style in FLAT_BACKDROP:
+        canvas.image.paste(alpha(roles.sky_top, 1), (0, 0, *size))
+        return
     canvas.image.alpha_composite(vertical_gradient(size, roles.sky_top, roles.sky_bottom))
     x = canvas.width * canvas.rng.choice((0.2, 0.5, 0.8))
     glow(canvas, (x, canvas.horizon), canvas.width * 0.6, roles.highlight, 0.35)
-    if roles.night or canvas.style == "ink":
+    if roles.night:
         _night_stars(canvas)
     if canvas.style == "retro":
         _sun_rays(canvas)
 
 
 def _night_stars(canvas: Canvas) -> None:
-    if not canvas.roles.night:
-        return
     layer, draw = canvas.layer()
     for _ in range(70):
         x, y = canvas.rng.uniform(0, canvas.width), canvas.rng.uniform(0, canvas.horizon * 0.9)
@@ -56,7 +60,32 @@ def _band(
     layer, draw = canvas.layer()
     points = ridge(canvas.rng, canvas.width, base, height, jagged)
     draw.polygon([*points, (canvas.width, canvas.height), (0, canvas.height)], alpha(colour, 1))
+    if canvas.style == "ink":
+        _ink_wash(canvas, layer, points)
+        blur = max(blur, canvas.unit * 0.25)
     canvas.commit(layer, blur=blur)
+
+
+def _ink_wash(canvas: Canvas, layer: Image.Image, points: list[Point]) -> None:
+    """A brushed ridge whose ink thins downwards into the mist, as in a 水墨 landscape."""
+    top = max(0, round(min(y for _, y in points)))
+    reach = max(1, round(canvas.height * 0.22))
+    fade = Image.linear_gradient("L").resize((canvas.width, reach)).point(lambda v: 255 - v * 0.8)
+    mask = Image.new("L", layer.size, 51)
+    mask.paste(255, (0, 0, canvas.width, top))
+    mask.paste(fade, (0, top))
+    layer.putalpha(ImageChops.multiply(layer.getchannel("A"), mask))
+    draw = ImageDraw.Draw(layer)
+    dark = shade(canvas.roles.scenery, 0.12)
+    for offset in (0.0, 0.5):
+        width = max(1, round(canvas.unit * canvas.rng.uniform(0.5, 1.1)))
+        draw.line([(x, y + offset * canvas.unit) for x, y in points], alpha(dark, 0.9), width)
+
+
+def ground(canvas: Canvas) -> None:
+    """One quiet band of land: the whole scenery of a minimal card."""
+    lift = 10 if canvas.text_area == "top" else 4
+    _band(canvas, canvas.roles.scenery, canvas.horizon + lift * canvas.unit, 4 * canvas.unit, 0.0)
 
 
 def _depth(canvas: Canvas, level: float) -> RGB:

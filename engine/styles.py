@@ -1,0 +1,194 @@
+"""Art styles: the palette each style paints with, and the finish that makes it read as its name.
+
+A style acts twice. Before painting, `style_roles` may swap the palette for the style's own
+materials (rice paper and ink, red paper on festival cards, a white sheet for line art).
+After painting, `finish` turns the working picture into the medium: ink wash, watercolour,
+cut paper, a retro print, a pixel grid, a line drawing, or flat and minimal colour.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from engine.colour import RGB, mix, saturate
+from engine.paint import WHITE, Roles
+
+STYLES = ("flat", "watercolour", "ink", "papercut", "retro", "pixel", "lineart", "minimal")
+RICE_PAPER: RGB = (240, 231, 211)
+INK: RGB = (30, 28, 27)
+SEAL: RGB = (182, 36, 30)
+LINE_PAPER: RGB = (250, 248, 242)
+PIXEL_GRID = 64
+PIXEL_COLOURS = 16
+# Occasions whose paper-cut cards are cut from red paper, as 剪纸 is for festivals.
+RED_PAPER_OCCASIONS = frozenset(
+    {
+        "spring_festival",
+        "mid_autumn",
+        "lantern_festival",
+        "dragon_boat",
+        "new_year",
+        "christmas",
+        "wedding",
+        "birthday",
+    }
+)
+# Backgrounds painted as one flat sheet instead of a gradient sky with a glow.
+FLAT_BACKDROP = frozenset({"ink", "lineart", "minimal", "papercut"})
+
+
+def style_roles(style: str, roles: Roles, occasion: str) -> Roles:
+    """The palette a style paints with: the concept's own, or the style's materials."""
+    if style == "ink":
+        return Roles(
+            RICE_PAPER, RICE_PAPER, (138, 134, 128), (62, 58, 55), (226, 218, 200), (160, 156, 150)
+        )
+    if style == "papercut" and occasion in RED_PAPER_OCCASIONS:
+        return Roles(
+            (246, 236, 216), (240, 226, 200), (164, 26, 34), (212, 40, 40), (236, 182, 64),
+            (128, 18, 28),
+        )  # fmt: skip
+    if style == "lineart":
+        return Roles(LINE_PAPER, LINE_PAPER, (205, 200, 190), roles.accent, (238, 234, 226),
+                     (214, 210, 200))  # fmt: skip
+    if style == "minimal":
+        calm = mix(roles.sky_bottom, WHITE, 0.45)
+        return Roles(calm, calm, saturate(roles.scenery, 0.7), roles.accent,
+                     mix(roles.highlight, WHITE, 0.3), saturate(roles.secondary, 0.7))  # fmt: skip
+    return roles
+
+
+def _noise(rng: random.Random, size: tuple[int, int], cell: int) -> np.ndarray:
+    """Seeded smooth noise in -1..1 with features about `cell` pixels wide."""
+    small = (max(2, size[0] // cell), max(2, size[1] // cell))
+    grain = Image.frombytes("L", small, rng.randbytes(small[0] * small[1]))
+    grain = grain.resize(size, Image.Resampling.BICUBIC)
+    return np.asarray(grain, dtype=np.float32) / 127.5 - 1.0
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return (rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114) / 255.0
+
+
+def _to_image(rgb: np.ndarray) -> Image.Image:
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
+
+
+def _ink(picture: Image.Image, rng: random.Random) -> Image.Image:
+    """Ink on rice paper: tones become ink density, the paper keeps its fibres."""
+    rgb = np.asarray(picture, dtype=np.float32)
+    h, w = rgb.shape[:2]
+    paper_luma = _luma(np.array([[RICE_PAPER]], dtype=np.float32))[0, 0]
+    density = np.clip((1.0 - _luma(rgb) / paper_luma - 0.12) / 0.88, 0.0, 1.0) ** 1.1
+    # Wet ink spreads unevenly: density wavers a little with a soft noise.
+    density = np.clip(density * (1.0 + 0.08 * _noise(rng, (w, h), 3)), 0.0, 1.0)[..., None]
+    fibres = 5.0 * _noise(rng, (w, h), 1)[..., None]
+    paper = np.array(RICE_PAPER, dtype=np.float32) + fibres
+    out = paper * (1.0 - density) + np.array(INK, dtype=np.float32) * density
+    return _to_image(out)
+
+
+def _watercolour(picture: Image.Image, rng: random.Random, calm: tuple[int, int]) -> Image.Image:
+    """Transparent washes: pigment pools at edges, granulates, and leaves white paper showing."""
+    rgb = np.asarray(picture, dtype=np.float32)
+    h, w = rgb.shape[:2]
+    soft = np.asarray(picture.filter(ImageFilter.BoxBlur(3)), dtype=np.float32)
+    pooled = soft + (rgb - soft) * 0.6 - np.clip(soft - rgb, 0, None).mean(axis=2, keepdims=True)
+    pigment = 1.0 - _luma(pooled)[..., None]
+    texture = np.ones((h, 1, 1), dtype=np.float32)
+    texture[calm[0] : calm[1]] = 0.2
+    granules = _noise(rng, (w, h), 1)[..., None] * 14.0 * pigment * texture
+    blotches = _noise(rng, (w, h), 40)[..., None]
+    washed = pooled * 0.9 + 255.0 * 0.1 - granules + blotches * 10.0 * texture
+    # An uneven untouched margin: the wash stops short of the sheet's edge.
+    ys = np.minimum(np.arange(h), np.arange(h)[::-1])[:, None] / h
+    xs = np.minimum(np.arange(w), np.arange(w)[::-1])[None, :] / w
+    edge = np.minimum(ys, xs) + 0.025 * _noise(rng, (w, h), 18)
+    bare = np.clip((0.05 - edge) / 0.02, 0.0, 1.0)[..., None]
+    paper = np.array((252, 250, 244), dtype=np.float32) + 4.0 * _noise(rng, (w, h), 2)[..., None]
+    return _to_image(washed * (1.0 - bare) + paper * bare)
+
+
+def _retro(
+    picture: Image.Image, rng: random.Random, roles: Roles, calm: tuple[int, int]
+) -> Image.Image:
+    """A print in five inks: halftone dots for the tones, a plate slightly out of register."""
+    w, h = picture.size
+    inks = [
+        (244, 232, 206),
+        roles.ink,
+        roles.accent,
+        roles.scenery,
+        mix(roles.sky_top, roles.sky_bottom, 0.5),
+    ]
+    board = Image.new("P", (1, 1))
+    board.putpalette([c for colour in inks for c in colour] + [0] * (256 - len(inks)) * 3)
+    flat = picture.quantize(palette=board, dither=Image.Dither.NONE)
+    index = np.asarray(flat)
+    lut = np.array(inks, dtype=np.float32)
+    out = lut[index]
+    # Halftone: a 45° dot screen shows each pixel's darkness as dot size, outside the words' band.
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    period = max(4.0, w / 90)
+    screen = (np.cos((xs + ys) * np.pi / period) * np.cos((xs - ys) * np.pi / period) + 1) / 2
+    tone = 1.0 - _luma(np.asarray(picture, dtype=np.float32))
+    dots = (screen < tone * 0.9) & (index == 0) | (screen < tone * 0.45)
+    dots[calm[0] : calm[1]] = False
+    dot_ink = mix(roles.ink, roles.accent, 0.35)
+    out[dots] = out[dots] * 0.45 + np.array(dot_ink, dtype=np.float32) * 0.55
+    # Misregistration: the accent plate lands a little off.
+    accent = index == 2
+    shift = max(1, round(w / 170))
+    moved = np.roll(np.roll(accent, shift, axis=1), shift // 2 + 1, axis=0)
+    ghost = moved & ~accent
+    out[ghost] = out[ghost] * 0.55 + np.array(roles.accent, dtype=np.float32) * 0.45
+    grain = 9.0 * _noise(rng, (w, h), 1)[..., None]
+    return _to_image(out + grain)
+
+
+def pixelate(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A low-resolution grid of at most sixteen colours, enlarged with hard edges to `size`."""
+    long_side = max(size)
+    grid = (
+        max(8, round(size[0] * PIXEL_GRID / long_side)),
+        max(8, round(size[1] * PIXEL_GRID / long_side)),
+    )
+    small = picture.resize(grid, Image.Resampling.BOX)
+    coarse = small.quantize(
+        PIXEL_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    return coarse.convert("RGB").resize(size, Image.Resampling.NEAREST)
+
+
+def _lineart(picture: Image.Image, roles: Roles) -> Image.Image:
+    """Dark strokes where colours meet, white paper elsewhere, the accent as one spot colour."""
+    rgb = np.asarray(picture, dtype=np.float32)
+    step_x = np.abs(np.diff(rgb, axis=1, append=rgb[:, -1:])).sum(axis=2)
+    step_y = np.abs(np.diff(rgb, axis=0, append=rgb[-1:])).sum(axis=2)
+    stroke = np.clip((np.maximum(step_x, step_y) - 18.0) / 60.0, 0.0, 1.0)
+    stroke = np.maximum(stroke, np.roll(stroke, 1, axis=1) * 0.7)[..., None]
+    accent = np.array(roles.accent, dtype=np.float32)
+    near_accent = np.sqrt(((rgb - accent) ** 2).sum(axis=2)) < 70.0
+    spot = np.where(near_accent, 0.55, 0.0)[..., None].astype(np.float32)
+    paper = np.array(LINE_PAPER, dtype=np.float32)
+    out = paper * (1 - spot) + accent * spot
+    out = out * (1 - stroke) + np.array((34, 32, 38), dtype=np.float32) * stroke
+    return _to_image(out)
+
+
+def finish(
+    picture: Image.Image, style: str, rng: random.Random, roles: Roles, calm: tuple[int, int]
+) -> Image.Image:
+    """The working picture turned into the style's medium (pixel is applied at the final size)."""
+    if style == "ink":
+        return _ink(picture, rng)
+    if style == "watercolour":
+        return _watercolour(picture, rng, calm)
+    if style == "retro":
+        return _retro(picture, rng, roles, calm)
+    if style == "lineart":
+        return _lineart(picture, roles)
+    return picture
