@@ -1,0 +1,99 @@
+"""Posters of finished postcards: which revision's picture and words, and the blob-store cache."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from api.sharing import shared
+from core.db import Postcard
+from core.models import Content, PostcardStatus
+from core.settings import Settings
+from core.storage import BlobStore
+from engine.poster import render_poster
+
+log = logging.getLogger("postcards.api.poster")
+
+
+class PosterUnavailable(Exception):
+    """Why a poster cannot be made, with the HTTP status that says so."""
+
+    def __init__(self, status_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status_code = status_code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PosterSource:
+    """What one revision's poster is drawn from."""
+
+    revision: int
+    image_key: str
+    content: Content
+
+
+def latest_revision(row: Postcard) -> int:
+    """The postcard's current revision: 1 until regenerate records later ones."""
+    return 1
+
+
+def poster_source(row: Postcard, revision: int | None = None) -> PosterSource:
+    """The picture and words of `revision` (the latest by default) of a COMPLETED postcard.
+
+    Regenerate plugs in here: a later revision resolves to that revision's stored image key
+    and content, and each revision's poster is cached under its own key."""
+    if row.status != PostcardStatus.COMPLETED.value:
+        raise PosterUnavailable(
+            409,
+            f"postcard {row.task_id!r} is {row.status}: its poster is made once it is COMPLETED",
+        )
+    latest = latest_revision(row)
+    wanted = latest if revision is None else revision
+    if wanted != latest:
+        raise PosterUnavailable(404, f"postcard {row.task_id!r} has no revision {wanted}")
+    if not row.image_key or not row.content:
+        raise PosterUnavailable(
+            409, f"postcard {row.task_id!r} has no stored illustration or copy to draw a poster"
+        )
+    return PosterSource(wanted, row.image_key, Content.model_validate(row.content))
+
+
+def poster_key(task_id: str, revision: int) -> str:
+    """Where a revision's poster is cached in the blob store."""
+    return f"posters/{task_id}-r{revision}.png"
+
+
+async def poster_png(store: BlobStore, row: Postcard, revision: int | None = None) -> bytes:
+    """The poster's PNG: from the cache, or drawn (in a thread: it takes CPU) and cached."""
+    source = poster_source(row, revision)
+    key = poster_key(row.task_id, source.revision)
+    if store.exists(key):
+        return store.get(key)
+    try:
+        image = store.get(source.image_key)
+    except FileNotFoundError:
+        raise PosterUnavailable(
+            409, f"postcard {row.task_id!r}: its illustration is missing from the blob store"
+        ) from None
+    poster = await asyncio.to_thread(render_poster, image, source.content)
+    store.put(key, poster.png, "image/png")
+    log.info(
+        "poster drawn",
+        extra={"task_id": row.task_id, "revision": source.revision, "height": poster.height},
+    )
+    return poster.png
+
+
+def poster_url(settings: Settings, row: Postcard) -> str:
+    """The latest poster's absolute URL (carrying the share token when API keys are on).
+
+    It names the revision, so a chat app that cached an older poster fetches the new one."""
+    task_id = row.task_id
+    url = (
+        f"{settings.effective_public_base_url}/api/v1/postcards/{quote(task_id, safe='')}"
+        f"/poster.png?revision={latest_revision(row)}"
+    )
+    return shared(settings, url, task_id) or url
