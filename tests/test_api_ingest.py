@@ -46,7 +46,9 @@ async def test_http_create_goes_through_the_starter_to_completed(
         assert data["content"]["title"] and data["concept"]["occasion"] == "birthday"
         assert status["error"] is None
 
-        preview = await stack.http.get(f"/preview/{body['task_id']}")
+        preview = await stack.http.get(
+            f"/preview/{body['task_id']}", headers={"Sec-Fetch-Dest": "iframe"}
+        )
         assert preview.status_code == 200
         policy = preview.headers["content-security-policy"]
         assert "sandbox allow-scripts" in policy and "allow-same-origin" not in policy

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from playwright.async_api import Browser, Frame, Page, Request
 
 from core.devserver import free_port
@@ -204,9 +206,55 @@ async def test_malicious_page_opened_directly_is_contained(
     assert results["own image"] == "loaded"
     assert evil.hits == [], "nothing reached the other origin"
     left = [r.url for r in requests if r.failure is None]
-    expected = [preview, preview, f"{app}/files/images/{task_id}.png"]
+    expected = [preview, f"{preview}?frame=1", f"{app}/files/images/{task_id}.png"]
     assert left == expected, "only the app's frame, the page in it, and the page's own image"
     refused = {r.url for r in requests if r.failure is not None}
     assert {f"{evil.url}/pixel.png?leak=1", f"{app}/api/v1/postcards"} <= refused
     assert all(r.url.startswith((evil.url, app)) for r in requests)
     assert top_url == preview
+
+
+def _is_frame(answer: httpx.Response) -> bool:
+    policy = answer.headers["content-security-policy"]
+    return "frame-src 'self'" in policy and "<iframe" in answer.text and "evil" not in answer.text
+
+
+def _is_sandboxed_page(answer: httpx.Response) -> bool:
+    policy = answer.headers["content-security-policy"]
+    sandbox = next(p for p in policy.split(";") if p.strip().startswith("sandbox"))
+    return "evil" in answer.text and "allow-top-navigation" not in sandbox
+
+
+@pytest.mark.parametrize(
+    ("headers", "params", "framed"),
+    [
+        ({}, {}, True),  # curl, an older webview: no Sec-Fetch-Dest, the wrapper frame
+        ({"Sec-Fetch-Dest": "document"}, {}, True),  # a browser navigation
+        ({"Sec-Fetch-Dest": "document"}, {"frame": "1"}, True),  # the marker never skips it
+        ({"Sec-Fetch-Dest": "empty"}, {}, True),  # fetch() from a script
+        ({"Sec-Fetch-Dest": "iframe"}, {}, False),  # the wrapper's (or the studio's) frame
+        ({}, {"frame": "1"}, False),  # the wrapper's frame in a client without the header
+    ],
+)
+async def test_only_a_frame_load_gets_the_page_itself(
+    tmp_path: Path,
+    redis_server: RedisServer,
+    headers: dict[str, str],
+    params: dict[str, str],
+    framed: bool,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'postcards.db'}"
+    migrate(url)
+    base = Settings(_env_file=None, data_dir=tmp_path / "data", database_url=url)  # type: ignore[call-arg]
+    settings = stack_settings(base, redis_server.url, free_port())
+    app = settings.effective_public_base_url
+    task_id = store_postcard(settings, lambda image: malicious_page(app, "http://evil", image))
+    async with serve_api(settings), httpx.AsyncClient(base_url=app) as http:
+        answer = await http.get(f"/preview/{task_id}", headers=headers, params=params)
+    assert answer.status_code == 200
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    if framed:
+        assert _is_frame(answer), answer.text[:300]
+        assert f'src="/preview/{task_id}?frame=1"' in answer.text
+    else:
+        assert _is_sandboxed_page(answer), answer.headers["content-security-policy"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -13,10 +12,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import ServicesDep, ViewableDep, viewable_postcard
 from api.sharing import shared
 from core.settings import Settings
+from core.storage import InvalidBlob, parse_key
 
 router = APIRouter(tags=["preview"])
-BLOB_KEY = re.compile(r"^(images|pages)/([0-9A-Za-z_-]{1,64})\.(png|jpg|html)$")
-CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "html": "text/html; charset=utf-8"}
 # The frame a top-level preview gets: CSP sandboxing cannot stop a top-level page navigating
 # itself away (to any URL, carrying what it likes), but a parent's frame-src can (docs/security.md).
 FRAME_POLICY = "; ".join(
@@ -69,31 +67,51 @@ def untrusted_headers(settings: Settings) -> dict[str, str]:
     }
 
 
+FRAME_DESTINATIONS = ("iframe", "frame")
+
+
+def wants_page(sec_fetch_dest: str | None, frame: bool) -> bool:
+    """Whether to answer with the page itself rather than the frame that pins it in place.
+
+    Only a frame load gets the page: a browser says so (`Sec-Fetch-Dest: iframe`); a client
+    that sends no Sec-Fetch-Dest (an older webview, curl) gets the frame, whose own iframe asks
+    with `?frame=1`. Whatever carries the marker still has the sandbox CSP (no top navigation).
+    """
+    if sec_fetch_dest is None:
+        return frame
+    return sec_fetch_dest in FRAME_DESTINATIONS
+
+
+def frame_response(settings: Settings, task_id: str) -> HTMLResponse:
+    """The wrapper page: a sandboxed iframe of the page, kept on this origin by frame-src."""
+    inner = f"/preview/{quote(task_id, safe='')}?frame=1"
+    src = html.escape(shared(settings, inner, task_id) or "")
+    headers = {"Content-Security-Policy": FRAME_POLICY, "Vary": "Sec-Fetch-Dest"}
+    headers |= {
+        k: v for k, v in untrusted_headers(settings).items() if k != "Content-Security-Policy"
+    }
+    return HTMLResponse(FRAME_PAGE.format(src=src), headers=headers)
+
+
 @router.get("/preview/{task_id}", response_class=HTMLResponse)
 def preview(
     task_id: str,
     row: ViewableDep,
     services: ServicesDep,
     sec_fetch_dest: Annotated[str | None, Header(include_in_schema=False)] = None,
+    frame: Annotated[bool, Query(include_in_schema=False)] = False,
 ) -> HTMLResponse:
     """The generated page, sandboxed: it cannot reach this origin, its cookies or the API.
 
-    A browser opening it top-level gets it inside a frame of this URL, which pins it in place.
+    Anything but a frame load gets it inside a frame of this URL, which pins it in place.
     """
     settings = services.settings
     if not row.frontend_code:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"postcard {task_id!r} has no page yet (status {row.status})"
         )
-    if sec_fetch_dest == "document":
-        src = html.escape(shared(settings, f"/preview/{quote(task_id, safe='')}", task_id) or "")
-        headers = {"Content-Security-Policy": FRAME_POLICY, "Vary": "Sec-Fetch-Dest"}
-        headers |= {
-            k: v
-            for k, v in untrusted_headers(services.settings).items()
-            if k != "Content-Security-Policy"
-        }
-        return HTMLResponse(FRAME_PAGE.format(src=src), headers=headers)
+    if not wants_page(sec_fetch_dest, frame):
+        return frame_response(settings, task_id)
     headers = untrusted_headers(settings) | {"Vary": "Sec-Fetch-Dest"}
     page = row.frontend_code
     if row.image_url and settings.api_key_users:
@@ -111,23 +129,30 @@ def blob(
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> FileResponse:
-    """A stored image or page; pages always download, never render on this origin."""
-    match = BLOB_KEY.match(key)
-    if not match:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}")
-    kind, task_id, ext = match.groups()
-    viewable_postcard(task_id, services, share, authorization, x_api_key)
+    """A stored image or page; pages always download, never render on this origin.
+
+    Only `images/*.png|jpg|webp`, `pages/*.html` and `posters/*.png` exist; an image is served
+    with the type its bytes say, and not at all when they disagree with its name."""
+    try:
+        parts = parse_key(key)
+    except InvalidBlob:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}") from None
+    viewable_postcard(parts.task_id, services, share, authorization, x_api_key)
     store = services.store
-    if not store.exists(key):
+    try:
+        media_type = store.content_type(key) if store.exists(key) else None
+    except InvalidBlob:
+        media_type = None
+    if media_type is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}")
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
-    if kind == "pages":
+    if not parts.is_image:
         headers |= untrusted_headers(services.settings)
         download = True
-    filename = f"postcard-{task_id}.{ext}" if download else None
+    filename = f"postcard-{parts.task_id}.{parts.ext}" if download else None
     return FileResponse(
         store.path(key),
-        media_type=CONTENT_TYPES[ext],
+        media_type=media_type,
         headers=headers,
         filename=filename,
         content_disposition_type="attachment" if download else "inline",
