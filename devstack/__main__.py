@@ -34,12 +34,12 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _up_detached(data_dir: Path, ready_timeout: float) -> None:
+def _up_detached(data_dir: Path, ready_timeout: float, workers: int, starters: int) -> None:
     running = running_state(data_dir)
     if running:
         raise _fail(f"a stack already runs from {data_dir} (pid {running.supervisor_pid})")
     try:
-        state = start_detached(data_dir, ready_timeout)
+        state = start_detached(data_dir, ready_timeout, workers, starters)
     except DetachError as exc:
         raise _fail(str(exc)) from exc
     print_banner(console, state.urls, state.data_dir)
@@ -53,13 +53,19 @@ def up(
     ready_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for /ready before giving up (detached)")
     ] = 240.0,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (each polls every queue)")
+    ] = 1,
+    starters: Annotated[
+        int, typer.Option("--starters", min=1, help="Starter processes (one consumer group)")
+    ] = 1,
 ) -> None:
     """Start Temporal, Redis, the database, worker, starter and API; Ctrl-C stops them."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     data_dir = settings.data_dir.resolve()
     if detach:
-        _up_detached(data_dir, ready_timeout)
+        _up_detached(data_dir, ready_timeout, workers, starters)
         return
     try:
         lock = acquire_lock(data_dir)
@@ -73,7 +79,7 @@ def up(
                 "stop them with `scripts/dev.sh down` first"
             )
         try:
-            plan = build_plan(settings)
+            plan = build_plan(settings, workers, starters)
         except PlanError as exc:
             raise _fail(str(exc)) from exc
         supervisor = Supervisor(

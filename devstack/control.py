@@ -50,11 +50,14 @@ def _tail(path: Path, lines: int = 40) -> str:
         return ""
 
 
-def start_detached(data_dir: Path, ready_timeout_s: float) -> StackState:
+def start_detached(
+    data_dir: Path, ready_timeout_s: float, workers: int = 1, starters: int = 1
+) -> StackState:
     """Run `up` in the background and return its state once `/ready` answers 200."""
     log_file = logs_dir(data_dir) / "devstack.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "devstack", "up", "--ready-timeout", str(ready_timeout_s)]
+    argv += ["--workers", str(workers), "--starters", str(starters)]
     env = dict(os.environ, DATA_DIR=str(data_dir))
     with log_file.open("ab") as out:
         child = subprocess.Popen(

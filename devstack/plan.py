@@ -32,6 +32,8 @@ class Component:
     port: int | None = None
     secret_files: dict[Path, str] = field(default_factory=dict)
     """Files written with mode 0600 before each start (secrets kept off the command line)."""
+    env: dict[str, str] = field(default_factory=dict)
+    """Variables laid over the stack's environment for this process (a replica's ports)."""
 
     @property
     def address(self) -> str | None:
@@ -130,13 +132,27 @@ def redis_quote(value: str) -> str:
     return f'"{escaped}"'
 
 
-def _check_free(settings: Settings, api_host: str, metrics_host: str) -> None:
-    wanted = {
-        "API_PORT": (api_host, settings.api_port),
-        "STARTER_METRICS_PORT": (metrics_host, settings.starter_metrics_port),
-        "WORKER_METRICS_PORT": (metrics_host, settings.worker_metrics_port),
-        "WORKER_APP_METRICS_PORT": (metrics_host, settings.worker_app_metrics_port),
-    }
+# The k-th worker or starter (k ≥ 2) listens on its metrics ports + (k - 1) × PORT_STRIDE.
+PORT_STRIDE = 100
+WORKER_PORTS = ("WORKER_METRICS_PORT", "WORKER_APP_METRICS_PORT")
+STARTER_PORTS = ("STARTER_METRICS_PORT",)
+
+
+def replica_ports(settings: Settings, names: tuple[str, ...], k: int) -> dict[str, int]:
+    """The metrics ports of the k-th copy of a process (0 stays 0: that endpoint is off)."""
+    ports = {name: getattr(settings, name.lower()) for name in names}
+    return {name: port + (k - 1) * PORT_STRIDE if port else 0 for name, port in ports.items()}
+
+
+def _check_free(
+    settings: Settings, api_host: str, metrics_host: str, workers: int = 1, starters: int = 1
+) -> None:
+    wanted = {"API_PORT": (api_host, settings.api_port)}
+    for names, count in ((STARTER_PORTS, starters), (WORKER_PORTS, workers)):
+        for k in range(1, count + 1):
+            suffix = f" (copy {k})" if k > 1 else ""
+            for name, port in replica_ports(settings, names, k).items():
+                wanted[name + suffix] = (metrics_host, port)
     taken = [
         f"{name}={port}" for name, (host, port) in wanted.items() if port and port_open(host, port)
     ]
@@ -146,13 +162,39 @@ def _check_free(settings: Settings, api_host: str, metrics_host: str) -> None:
         )
 
 
-def build_plan(settings: Settings) -> Plan:
-    """Decide what to start for these settings; PlanError when a needed port is taken."""
+def _replicas(
+    settings: Settings, name: str, script: str, count: int, names: tuple[str, ...], host: str
+) -> list[Component]:
+    """`count` copies of worker.py or starter.py: `name`, `name-2`, … each on its own ports."""
+    copies = []
+    for k in range(1, count + 1):
+        ports = replica_ports(settings, names, k)
+        env = {key: str(port) for key, port in ports.items()} if k > 1 else {}
+        copies.append(
+            Component(
+                name if k == 1 else f"{name}-{k}",
+                [sys.executable, script],
+                host,
+                ports[names[-1]],
+                env=env,
+            )
+        )
+    return copies
+
+
+def build_plan(settings: Settings, workers: int = 1, starters: int = 1) -> Plan:
+    """Decide what to start for these settings; PlanError when a needed port is taken.
+
+    `workers` and `starters` copies of worker.py and starter.py share the stack's Temporal,
+    Redis and database (each starter reads the stream as its own consumer of the group).
+    """
+    if workers < 1 or starters < 1:
+        raise PlanError("--workers and --starters must be at least 1")
     data_dir = settings.data_dir.resolve()
     api_host = "127.0.0.1" if settings.api_host in WILDCARDS else settings.api_host
     metrics_host = "127.0.0.1" if settings.metrics_host in WILDCARDS else settings.metrics_host
     plan = Plan(data_dir=data_dir, api_host=api_host, api_port=settings.api_port)
-    _check_free(settings, api_host, metrics_host)
+    _check_free(settings, api_host, metrics_host, workers, starters)
     plan.external["database"] = make_url(settings.effective_database_url).render_as_string(
         hide_password=True
     )
@@ -160,8 +202,8 @@ def build_plan(settings: Settings) -> Plan:
     _temporal(settings, plan)
     python = sys.executable
     plan.services = [
-        Component("worker", [python, "worker.py"], metrics_host, settings.worker_app_metrics_port),
-        Component("starter", [python, "starter.py"], metrics_host, settings.starter_metrics_port),
+        *_replicas(settings, "worker", "worker.py", workers, WORKER_PORTS, metrics_host),
+        *_replicas(settings, "starter", "starter.py", starters, STARTER_PORTS, metrics_host),
         Component(
             "api",
             [

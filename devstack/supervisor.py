@@ -139,7 +139,7 @@ class Supervisor:
         env = dict(os.environ, DATA_DIR=str(plan.data_dir), PYTHONUNBUFFERED="1")
         folder = logs_dir(plan.data_dir)
         self.infra = [Child(c, folder / f"{c.name}.log", env) for c in plan.infra]
-        self.services = [Child(c, folder / f"{c.name}.log", env) for c in plan.services]
+        self.services = [Child(c, folder / f"{c.name}.log", env | c.env) for c in plan.services]
         me = os.getpid()
         self.state = StackState(
             supervisor_pid=me,
