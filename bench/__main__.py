@@ -1,6 +1,7 @@
 """`python -m bench [--quick] [--repeat N] [scenario …]` (or `scripts/dev.sh bench …`).
 
-Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants;
+Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants,
+heartbeat and local (CPU-bound steps), crowd, quota;
 no name runs the first five plus sleepy. `chart` redraws docs/performance.png from the results.
 Each scenario starts its own dev servers and processes on free loopback ports, stops by
 itself, and writes `<name>.json` and `<name>.md` (plus `summary.md`) into the results folder.
@@ -19,7 +20,10 @@ from pathlib import Path
 
 from bench.context import Context
 from bench.create import create
+from bench.crowd import crowd, crowd3000, crowd_crash
+from bench.heartbeat_gaps import heartbeat
 from bench.latency import latency, sleepy
+from bench.local_ratio import local
 from bench.report import ScenarioResult, markdown, write
 from bench.storage import storage
 from bench.throughput import throughput, variants
@@ -33,6 +37,11 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[ScenarioResult]]] = {
     "storage": storage,
     "sleepy": sleepy,
     "variants": variants,
+    "heartbeat": heartbeat,
+    "local": local,
+    "crowd": crowd,
+    "crowd3000": crowd3000,
+    "crowd-crash": crowd_crash,
 }
 DEFAULT = ("throughput", "latency", "create", "storage", "sleepy")
 

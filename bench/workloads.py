@@ -133,9 +133,11 @@ async def full_path(
     concurrency: int = 50,
     storage: Storage = "wal",
     timeout_s: float = 900,
+    provider: str = "instant",
 ) -> dict[str, Any]:
-    """(b) N HTTP creates → stream → starter → PostcardWorkflow (`instant`) until COMPLETED."""
-    async with product_stack(workdir, "instant", env, storage) as stack:
+    """(b) N HTTP creates → stream → starter → PostcardWorkflow (`instant`, or another
+    provider for every step) until COMPLETED."""
+    async with product_stack(workdir, provider, env, storage) as stack:
         table = PostcardTable(stack.database_url)
         try:
             warm = await create_all(stack.api_url, warmup, concurrency)

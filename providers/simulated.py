@@ -12,6 +12,7 @@ import json
 import os
 import random
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -66,7 +67,9 @@ class SimulatedProvider:
 
     async def _call(self, step: str, request: PostcardRequest) -> None:
         if self._call_log is not None:
-            line = json.dumps({"task_id": request.task_id, "step": step, "pid": os.getpid()})
+            line = json.dumps(
+                {"task_id": request.task_id, "step": step, "pid": os.getpid(), "at": time.time()}
+            )
             with self._call_log.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
         delay = self.wait_for(step)
