@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,14 +25,24 @@ from core.models import (
     StepProgress,
 )
 
-_FINAL = (PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value)
+REFUSED = "REFUSED"
+"""The status of a create the API answered 503 for: a tombstone that users never see (no
+status, no listing), kept so the starter drops its stream entry, which Redis may have
+applied even though its reply was lost. Not a PostcardStatus: clients never get it."""
+_CLOSED = (PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value, REFUSED)
 _TABLE: sa.Table = Postcard.__table__  # type: ignore[attr-defined]
 
 
 def _unless_final(statement: sa.Update) -> sa.Update:
     """The guard every write of a run goes through: a COMPLETED or FAILED row never changes
-    (a late or retried attempt's write, a second outcome), whoever writes it."""
-    return statement.where(_TABLE.c.status.not_in(_FINAL))
+    (a late or retried attempt's write, a second outcome), whoever writes it, and a refused
+    create's tombstone is never brought to life by a run."""
+    return statement.where(_TABLE.c.status.not_in(_CLOSED))
+
+
+def _visible(query: Any) -> Any:
+    """`query` without refused creates' tombstones: what users may see."""
+    return query.where(_TABLE.c.status != REFUSED)
 
 
 # A step write that loses the optimistic race this many times in a row gives up (and the
@@ -96,10 +105,12 @@ class PostcardRepository:
 
     @staticmethod
     def pending_values(
-        request: PostcardRequest, steps: dict[str, Any] | None = None
+        request: PostcardRequest,
+        steps: dict[str, Any] | None = None,
+        now: datetime | None = None,
     ) -> dict[str, Any]:
         """The column values of a new PENDING row for a request (`steps`: the empty steps,
-        when the caller already has them)."""
+        when the caller already has them; `now`: the batch's `updated_at`)."""
         return {
             "id": new_uuid(),
             "task_id": request.task_id,
@@ -113,27 +124,22 @@ class PostcardRepository:
             "extra": dict(request.metadata) or None,
             "retry_count": 0,
             "created_at": request.created_at,
-            "updated_at": utcnow(),
+            "updated_at": now or utcnow(),
         }
 
     def create_pending(self, request: PostcardRequest) -> Postcard:
-        """Record a new task as PENDING; an existing row is returned unchanged.
-
-        One `INSERT … ON CONFLICT (task_id) DO NOTHING` statement: a concurrent create of the
-        same task id cannot fail, and the existing row is read only when there is one.
-        """
+        """Insert a task as PENDING (tools and tests); an existing row is returned unchanged."""
         values = self.pending_values(request)
         with self.engine.begin() as conn:
             inserted = conn.execute(self._insert_pending(), values).first()
         if inserted is not None:
             return Postcard(**values)
         existing = self.get(request.task_id)
-        if existing is None:  # deleted in between (a create that undid its record)
-            return self.create_pending(request)
+        assert existing is not None, "a row that conflicted on insert exists"
         return existing
 
     def insert_pending(self, requests: Sequence[PostcardRequest], conn: Connection) -> set[str]:
-        """Record many tasks as PENDING in the caller's transaction with one executemany
+        """Insert many tasks as PENDING in the caller's transaction with one executemany
         `INSERT … ON CONFLICT (task_id) DO NOTHING`; existing rows are left unchanged.
 
         Returns the task ids this call inserted (not those that were already there).
@@ -144,22 +150,62 @@ class PostcardRepository:
         params = [self.pending_values(r, steps) for r in requests]
         return set(conn.execute(self._insert_pending(), params).scalars())
 
-    def record_all(self, requests: Sequence[PostcardRequest]) -> set[str]:
-        """Make sure each task has a row (one transaction); the ids that were missing."""
+    def insert_creates(self, requests: Sequence[PostcardRequest]) -> tuple[set[str], datetime]:
+        """Insert the rows of the API's creates as PENDING, in one transaction (one executemany
+        statement for the whole batch). A refused create's tombstone with the same task id (a
+        retry with the same Idempotency-Key) is replaced; any other existing row is left as it
+        is. Returns the task ids written and their `updated_at`, which `refuse` checks."""
+        now = utcnow()
+        if not requests:
+            return set(), now
+        steps = _empty_steps()
+        params = [self.pending_values(r, steps, now) for r in requests]
+        statement = _insert_create_statement(self.engine.dialect.name)
         with self.engine.begin() as conn:
-            return self.insert_pending(requests, conn)
+            return set(conn.execute(statement, params).scalars()), now
 
-    def delete_many(self, task_ids: Iterable[str], conn: Connection) -> None:
-        """Remove task rows in the caller's transaction (an ingest that was undone)."""
+    def refuse(self, task_ids: Iterable[str], inserted_at: datetime) -> set[str]:
+        """Turn the rows of creates that will be answered 503 into REFUSED tombstones, but only
+        rows nothing has touched since `insert_creates` wrote them (same `updated_at`): a row
+        the starter already claimed for its run goes ahead. Returns the ids refused."""
         ids = list(task_ids)
-        if ids:
-            table = Postcard.__table__  # type: ignore[attr-defined]
-            conn.execute(sa_delete(table).where(table.c.task_id.in_(ids)))
-
-    def delete(self, task_id: str) -> None:
-        """Remove a task row (used when its ingest could not be completed)."""
+        if not ids:
+            return set()
+        table = _TABLE
+        statement = (
+            sa.update(table)
+            .where(table.c.task_id.in_(ids))
+            .where(table.c.status == PostcardStatus.PENDING.value)
+            .where(table.c.updated_at == inserted_at)
+            .values(status=REFUSED, updated_at=_later(inserted_at))
+            .returning(table.c.task_id)
+        )
         with self.engine.begin() as conn:
-            self.delete_many([task_id], conn)
+            return set(conn.execute(statement).scalars())
+
+    def claim(self, requests: Sequence[PostcardRequest]) -> set[str]:
+        """Before runs start: insert the rows that are missing (entries of other producers),
+        give the PENDING ones a new `updated_at` so that a create still waiting for its XADD
+        can no longer refuse them (`refuse`), in one transaction. Returns the task ids whose
+        create was refused: those must not run."""
+        if not requests:
+            return set()
+        table = _TABLE
+        ids = [r.task_id for r in requests]
+        now = utcnow()
+        # `now` may equal a row's `updated_at` (clocks of two machines): then one tick later.
+        touched = sa.case((table.c.updated_at == now, now + timedelta(microseconds=1)), else_=now)
+        claim = (
+            sa.update(table)
+            .where(table.c.task_id.in_(ids))
+            .where(table.c.status == PostcardStatus.PENDING.value)
+            .values(updated_at=touched)
+        )
+        refused = sa.select(table.c.task_id).where(table.c.task_id.in_(ids))
+        with self.engine.begin() as conn:
+            self.insert_pending(requests, conn)
+            conn.execute(claim)
+            return set(conn.execute(refused.where(table.c.status == REFUSED)).scalars())
 
     def update_step(
         self,
@@ -187,7 +233,7 @@ class PostcardRepository:
                 if found is None:
                     conn.execute(self._insert_pending(), self.pending_values(request))
                     found = conn.execute(read, key).one()
-                if found.status in _FINAL:
+                if found.status in _CLOSED:
                     return
                 steps = dict(found.steps or _empty_steps())
                 steps[step] = entry
@@ -278,8 +324,28 @@ class PostcardRepository:
             ).all()
         return [to_request(row) for row in rows]
 
+    def unfinished_before(self, cutoff: datetime, limit: int) -> list[str]:
+        """Task ids of PENDING or PROCESSING rows not written since `cutoff`, oldest first."""
+        unfinished = (PostcardStatus.PENDING.value, PostcardStatus.PROCESSING.value)
+        with self._session() as session:
+            rows = session.exec(
+                select(Postcard.task_id)
+                .where(col(Postcard.status).in_(unfinished))
+                .where(Postcard.updated_at < cutoff)
+                .order_by(col(Postcard.updated_at))
+                .limit(limit)
+            ).all()
+        return list(rows)
+
     def get(self, task_id: str) -> Postcard | None:
-        """One postcard by task id."""
+        """One postcard by task id (never a refused create's tombstone)."""
+        with self._session() as session:
+            query = _visible(select(Postcard).where(Postcard.task_id == task_id))
+            return session.exec(query).first()
+
+    def get_for_create(self, task_id: str) -> Postcard | None:
+        """The row of a task id, a refused create's tombstone included (the create route
+        compares an Idempotency-Key repeat with the body first sent under that key)."""
         with self._session() as session:
             return session.exec(select(Postcard).where(Postcard.task_id == task_id)).first()
 
@@ -288,8 +354,8 @@ class PostcardRepository:
     ) -> tuple[list[Postcard], int]:
         """A page of postcards, newest first, and the total."""
         with self._session() as session:
-            query = select(Postcard)
-            count = select(func.count()).select_from(Postcard)
+            query = _visible(select(Postcard))
+            count = _visible(select(func.count()).select_from(Postcard))
             if user_id is not None:
                 query = query.where(Postcard.user_id == user_id)
                 count = count.where(Postcard.user_id == user_id)
@@ -304,10 +370,10 @@ class PostcardRepository:
             return list(rows), int(session.exec(count).one())
 
     def count_by_status(self) -> dict[str, int]:
-        """How many postcards are in each status."""
+        """How many postcards are in each status (refused creates are not postcards)."""
         with self._session() as session:
             rows = session.exec(
-                select(Postcard.status, func.count()).group_by(Postcard.status)
+                _visible(select(Postcard.status, func.count())).group_by(Postcard.status)
             ).all()
             return {status: int(n) for status, n in rows}
 
@@ -315,11 +381,40 @@ class PostcardRepository:
 @functools.cache
 def _insert_pending_statement(dialect_name: str) -> Any:
     """Built once per dialect: SQLAlchemy then reuses its cache key and compiled form."""
-    table = Postcard.__table__  # type: ignore[attr-defined]
+    table = _TABLE
     dialect = sqlite_insert if dialect_name == "sqlite" else pg_insert
     return (
         dialect(table).on_conflict_do_nothing(index_elements=["task_id"]).returning(table.c.task_id)
     )
+
+
+@functools.cache
+def _insert_create_statement(dialect_name: str) -> Any:
+    """`INSERT … ON CONFLICT (task_id) DO UPDATE … WHERE status = 'REFUSED' RETURNING task_id`:
+    a new row, or a refused create's tombstone replaced; other rows stay as they are."""
+    table = _TABLE
+    insert = (sqlite_insert if dialect_name == "sqlite" else pg_insert)(table)
+    replaced = {name: insert.excluded[name] for name in _REPLACED_BY_A_RETRY}
+    return insert.on_conflict_do_update(
+        index_elements=["task_id"], set_=replaced, where=table.c.status == REFUSED
+    ).returning(table.c.task_id)
+
+
+_REPLACED_BY_A_RETRY = (
+    "user_id",
+    "status",
+    "user_input",
+    "style",
+    "theme",
+    "language",
+    "steps",
+    "extra",
+    "retry_count",
+    "created_at",
+    "updated_at",
+)
+"""The columns of `pending_values` but the ids: all a tombstone ever had set (`refuse` only
+applies to rows nothing else wrote)."""
 
 
 def to_request(row: Postcard) -> PostcardRequest:

@@ -23,8 +23,8 @@ from core.repository import PostcardRepository
 from core.settings import Settings
 from ingest.launch import start_postcard_workflow
 from ingest.messages import InvalidEntry, decode, task_id_of
+from ingest.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 from ops.health import Liveness
-from ops.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 
 log = logging.getLogger("postcards.starter")
 Entry = tuple[bytes, dict[bytes, bytes]]
@@ -113,12 +113,14 @@ class Starter:
         self.liveness.answered("temporal")
 
     async def sweep_orphans(self) -> int:
-        """Start runs for PENDING rows whose stream entry never came (a crash between record
-        and XADD, or a Redis that lost its data); a start is a no-op when the run exists."""
+        """Start runs for PENDING rows whose stream entry never came (an API that died between
+        saving the row and appending the entry, or a Redis that lost its data); a start is a
+        no-op when the run exists."""
         cutoff = utcnow() - timedelta(seconds=self.settings.orphan_after_s)
         requests = await asyncio.to_thread(self.repo.pending_before, cutoff, 100)
+        refused = await asyncio.to_thread(self.repo.claim, requests)
         for request in requests:
-            if await self._start(request):
+            if request.task_id not in refused and await self._start(request):
                 log.info("orphaned task started", extra={"task_id": request.task_id})
         return len(requests)
 
@@ -182,12 +184,13 @@ class Starter:
         return counts
 
     async def _handle_all(self, entries: list[Entry], deliveries: dict[bytes, int]) -> None:
-        """Handle one read's entries together: one database transaction records them, their
-        workflows start one by one, one XACK acknowledges the started ones.
+        """Handle one read's entries together: one database transaction claims their rows
+        (inserting those of other producers), their workflows start one by one, one XACK
+        acknowledges the started ones.
 
-        Bad entries are dead-lettered one by one as before; when Temporal is unreachable the
-        entries not started stay pending (redelivered later) and the outage is raised after
-        the others were acknowledged.
+        Malformed entries and entries of refused creates are dead-lettered; when Temporal is
+        unreachable the entries not started stay pending (redelivered later) and the outage is
+        raised after the others were acknowledged.
         """
         ready: list[tuple[bytes, dict[bytes, bytes], PostcardRequest]] = []
         for entry_id, fields in entries:
@@ -197,15 +200,19 @@ class Starter:
         if not ready:
             return
         try:
-            await asyncio.to_thread(self.repo.record_all, [request for _, _, request in ready])
+            refused = await asyncio.to_thread(self.repo.claim, [r for _, _, r in ready])
         except DataError:  # one value the database cannot store: find it entry by entry
-            ready = [item for item in ready if await self._record_one(*item)]
-        # One start after another: starting a read's 32 at once made every postcard cost
-        # more CPU in the Temporal server and the worker (more runs in flight at once:
-        # 135 → 159 ms per postcard, 11.9 → 9.0 postcards/s, bench/workloads.py full path).
+            refused = set()
+            ready = [item for item in ready if await self._claim_one(*item, refused)]
+        # One start after another: starting a whole read at once puts more runs in flight
+        # together, which costs the Temporal server and the worker more per postcard.
         started: list[bytes] = []
         try:
             for entry_id, fields, request in ready:
+                if request.task_id in refused:
+                    reason = "the API answered 503 to this create: it must not run"
+                    await self.dead_letter(entry_id, fields, reason, "CreateRefused", False)
+                    continue
                 try:
                     created = await self._start(request)
                 except TemporalRejected as exc:
@@ -217,10 +224,6 @@ class Starter:
             if started:
                 stream, group = self.settings.stream_name, self.settings.consumer_group
                 await self.redis.xack(stream, group, *started)
-
-    async def handle(self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int) -> None:
-        """Start the workflow for one entry, or dead-letter it with its reason."""
-        await self._handle_all([(entry_id, fields)], {entry_id: deliveries})
 
     async def _admit(
         self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int
@@ -237,12 +240,17 @@ class Starter:
             return None
         return request
 
-    async def _record_one(
-        self, entry_id: bytes, fields: dict[bytes, bytes], request: PostcardRequest
+    async def _claim_one(
+        self,
+        entry_id: bytes,
+        fields: dict[bytes, bytes],
+        request: PostcardRequest,
+        refused: set[str],
     ) -> bool:
-        """Record one task; False when the database refused it (the entry is dead-lettered)."""
+        """Claim one task's row (adding refused ids to `refused`); False when the database
+        refused the entry's values (the entry is dead-lettered)."""
         try:
-            await asyncio.to_thread(self.repo.record_all, [request])
+            refused |= await asyncio.to_thread(self.repo.claim, [request])
         except DataError as exc:  # a value the database cannot store: retrying cannot help
             reason = f"the database refused the entry: {str(exc.orig).splitlines()[0][:300]}"
             await self.dead_letter(entry_id, fields, reason, "InvalidStreamEntry")
@@ -262,11 +270,17 @@ class Starter:
         )
 
     async def dead_letter(
-        self, entry_id: bytes, fields: dict[bytes, bytes], reason: str, kind: str
+        self,
+        entry_id: bytes,
+        fields: dict[bytes, bytes],
+        reason: str,
+        kind: str,
+        fail_task: bool = True,
     ) -> None:
-        """Move an entry to the dead-letter stream with its reason, fail its task, ack it."""
+        """Move an entry to the dead-letter stream with its reason, ack it, and (unless
+        `fail_task` is False: a refused create's row stays a tombstone) fail its task."""
         task_id = task_id_of(fields)
-        record = {
+        letter = {
             "original_id": entry_id,
             "reason": reason,
             "error_type": kind,
@@ -280,8 +294,8 @@ class Starter:
                 ensure_ascii=False,
             ),
         }
-        await self.redis.xadd(self.settings.dead_letter_stream, record)  # type: ignore[arg-type]
-        if task_id:
+        await self.redis.xadd(self.settings.dead_letter_stream, letter)  # type: ignore[arg-type]
+        if task_id and fail_task:
             error = PostcardError(step="ingest", type=kind, message=reason, retryable=False)
             await asyncio.to_thread(self.repo.mark_failed, task_id, error)
         await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)

@@ -1,6 +1,7 @@
 """Group-committed creates: many concurrent creates land as exactly that many rows and stream
-entries, duplicates in one batch give one row and one entry, a failed XADD leaves no row and
-answers 503, and the O(1) backlog reading agrees with the stream on Redis 6.2 and 7."""
+entries, duplicates in one batch give one row and one entry, a failed XADD answers 503 and
+leaves only hidden REFUSED tombstones, and the O(1) backlog reading agrees with the stream on
+Redis 6.2 and 7."""
 
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from typing import Any
 
 import httpx
 import pytest
-import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-import ingest.producer as producer
+from api.limits import count_create
 from core.devserver import free_port
 from core.models import PostcardRequest
+from core.repository import REFUSED
 from core.settings import Settings
 from core.wiring import redis_client, repository
-from ingest.producer import Ingest, IngestUnavailable, backlog
+from ingest.backlog import backlog
+from ingest.producer import Ingest, IngestUnavailable
+from ingest.stream import TaskStream
 from tests.stack import RedisServer, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"
@@ -72,17 +75,15 @@ def rows_of(settings: Settings, task_ids: set[str]) -> set[str]:
 
 @pytest.fixture
 def count_batches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The size of every XADD call the producer makes."""
+    """The size of every append the producer makes."""
     sizes: list[int] = []
-    real = producer._xadd_all
+    real = TaskStream.append
 
-    async def counted(
-        redis: aioredis.Redis, settings: Settings, requests: Any, scripts: Any = None
-    ) -> None:
+    async def counted(self: TaskStream, requests: Any) -> None:
         sizes.append(len(requests))
-        await real(redis, settings, requests, scripts)
+        await real(self, requests)
 
-    monkeypatch.setattr(producer, "_xadd_all", counted)
+    monkeypatch.setattr(TaskStream, "append", counted)
     yield sizes
 
 
@@ -124,36 +125,21 @@ async def test_duplicates_in_one_batch_give_one_row_and_one_entry(api_settings: 
         repo.engine.dispose()
 
 
-async def test_idempotent_repeat_returns_the_original_task(api_settings: Settings) -> None:
-    key = {"Idempotency-Key": uuid.uuid4().hex}
-    async with api(api_settings) as http:
-        first = await http.post(CREATE, json={"prompt": "once"}, headers=key)
-        assert first.status_code == 202, first.text
-        again = await http.post(CREATE, json={"prompt": "once"}, headers=key)
-    # Within the in-flight window the repeat is told to retry; it never makes a second task.
-    assert again.status_code in (202, 409)
-    if again.status_code == 202:
-        assert again.json()["task_id"] == first.json()["task_id"]
-    assert await stream_task_ids(api_settings) == [first.json()["task_id"]]
-
-
-async def test_a_failed_xadd_leaves_no_rows_and_answers_503(
+async def test_a_failed_xadd_answers_503_and_leaves_only_hidden_tombstones(
     api_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    known = request("recorded before")
+    known = request("saved before")
     repo = repository(api_settings)
     repo.create_pending(known)
     before = repo.count_by_status()
     calls: list[int] = []
 
-    async def broken(
-        redis: aioredis.Redis, settings: Settings, requests: Any, scripts: Any = None
-    ) -> None:
+    async def broken(self: TaskStream, requests: Any) -> None:
         calls.append(len(requests))
         await asyncio.sleep(0.01)  # let the batch fill up behind this one
         raise RedisConnectionError("Connection reset by peer")
 
-    monkeypatch.setattr(producer, "_xadd_all", broken)
+    monkeypatch.setattr(TaskStream, "append", broken)
     n = 40
     async with api(api_settings) as http:
         answers = await asyncio.gather(
@@ -163,17 +149,25 @@ async def test_a_failed_xadd_leaves_no_rows_and_answers_503(
         assert all(int(a.headers["retry-after"]) > 0 for a in answers)
         assert "task queue (Redis) is unavailable" in answers[0].json()["detail"]
         assert max(calls) > 1, "the failure hit a batch of several creates"
-    assert repo.count_by_status() == before, "every row the failed batches inserted is gone"
+    assert repo.count_by_status() == before, "a refused create is no postcard"
+    assert repo.list_for_user(None, 0, 1000)[1] == sum(before.values())
 
-    # The undo of a batch removes exactly its own rows: a pre-existing task in it survives.
+    # A batch refuses exactly its own rows: a task saved before, repeated in it, is untouched.
     ingest = Ingest(repo, redis_client(api_settings), api_settings)
+    fresh = request("new")
     try:
-        with pytest.raises(IngestUnavailable):
-            await asyncio.gather(ingest.submit(known), ingest.submit(request("new")))
+        results = await asyncio.gather(
+            ingest.submit(known), ingest.submit(fresh), return_exceptions=True
+        )
+        assert results[0] is None, "the earlier row was claimed, so that create runs"
+        assert isinstance(results[1], IngestUnavailable) and results[1].status_code == 503
         assert repo.get(known.task_id) is not None
+        assert repo.get(fresh.task_id) is None, "a tombstone is not shown"
+        tombstone = repo.get_for_create(fresh.task_id)
+        assert tombstone is not None and tombstone.status == REFUSED
     finally:
         await ingest.close()
-        await ingest.redis.aclose()
+        await ingest.backlog.redis.aclose()
         repo.engine.dispose()
     assert await stream_task_ids(api_settings) == []
 
@@ -233,7 +227,7 @@ async def test_concurrent_creates_over_the_rate_limit_get_exactly_the_limit_thro
 
 async def test_a_locked_sqlite_file_does_not_stall_the_event_loop(api_settings: Settings) -> None:
     if not api_settings.effective_database_url.startswith("sqlite"):
-        pytest.skip("the inline insert is SQLite's")
+        pytest.skip("a SQLite file lock")
     path = api_settings.effective_database_url.removeprefix("sqlite:///")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer (a worker, the starter) holds the lock
@@ -259,11 +253,11 @@ async def test_a_locked_sqlite_file_does_not_stall_the_event_loop(api_settings: 
         repo.engine.dispose()
 
 
-async def test_a_cancelled_create_does_not_cancel_the_one_that_joined_it(
+async def test_a_cancelled_create_does_not_cancel_the_others_of_its_batch(
     api_settings: Settings, count_batches: list[int]
 ) -> None:
     """Each caller awaits its own future: a client that goes away (its request task cancelled)
-    neither cancels a retry of the same task waiting on the same write nor undoes the write."""
+    neither cancels a retry of the same task in the same batch nor undoes the write."""
     repo = repository(api_settings)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
@@ -271,17 +265,15 @@ async def test_a_cancelled_create_does_not_cancel_the_one_that_joined_it(
         await ingest.submit(request("warm-up"))  # the backlog reading is fresh from here on
         same = request("the same card")
         first = asyncio.create_task(ingest.submit(same))
-        await asyncio.sleep(0)  # first is queued (its write starts on the next turn)
-        joined = asyncio.create_task(ingest.submit(same.model_copy()))
-        await asyncio.sleep(0)
+        retried = asyncio.create_task(ingest.submit(same.model_copy()))
+        await asyncio.sleep(0)  # both are queued (their write starts on the next turn)
         first.cancel()
-        await asyncio.wait_for(joined, 10)  # answered by the write, not cancelled
+        await asyncio.wait_for(retried, 10)  # answered by the write, not cancelled
         assert first.cancelled()
         other = request("after")
         await ingest.submit(other)
         assert rows_of(api_settings, {same.task_id, other.task_id}) == {same.task_id, other.task_id}
         assert (await stream_task_ids(api_settings)).count(same.task_id) == 1
-        assert not ingest._in_flight, "every settled task left the in-flight table"
     finally:
         await ingest.close()
         await redis.aclose()
@@ -295,13 +287,12 @@ async def test_close_answers_creates_still_waiting_with_503(api_settings: Settin
     release = asyncio.Event()
     real_write = ingest._write
 
-    async def stuck(batch: Any) -> None:
+    async def stuck(batch: Any) -> Any:
         await release.wait()
-        await real_write(batch)
+        return await real_write(batch)
 
     ingest._write = stuck  # type: ignore[method-assign]
     try:
-        await ingest.waiting()
         same = request("never written")
         creates = [asyncio.create_task(ingest.submit(r)) for r in (same, same.model_copy())]
         queued = asyncio.create_task(ingest.submit(request("queued behind")))
@@ -311,28 +302,21 @@ async def test_close_answers_creates_still_waiting_with_503(api_settings: Settin
             with pytest.raises(IngestUnavailable) as refused:
                 await asyncio.wait_for(create, 5)
             assert refused.value.status_code == 503
-        assert not ingest._in_flight
+        assert repo.get_for_create(same.task_id) is None, "nothing of them was saved"
     finally:
         await redis.aclose()
         repo.engine.dispose()
 
 
-async def test_admits_share_a_call_and_a_cancelled_one_leaves_the_others_counted(
+async def test_the_rate_counter_counts_each_create_and_expires_with_its_window(
     api_settings: Settings,
 ) -> None:
-    repo = repository(api_settings)
     redis = redis_client(api_settings)
-    ingest = Ingest(repo, redis, api_settings)
     key = f"ratelimit:test:{uuid.uuid4().hex}"
     try:
-        admits = [ingest.admit(key, 60) for _ in range(5)]
-        assert all(isinstance(a, asyncio.Future) for a in admits)
-        admits[2].cancel()  # its client went away before Redis answered
-        counts = [await a for i, a in enumerate(admits) if i != 2]
-        assert counts == [1, 2, 4, 5]  # one INCR each, in order (the cancelled one counted too)
+        counts = await asyncio.gather(*(count_create(redis, key, 60) for _ in range(5)))
+        assert sorted(counts) == [1, 2, 3, 4, 5]
         assert int(await redis.get(key)) == 5
         assert 0 < await redis.ttl(key) <= 60
     finally:
-        await ingest.close()
         await redis.aclose()
-        repo.engine.dispose()

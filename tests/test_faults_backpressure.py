@@ -15,7 +15,7 @@ from core.devserver import free_port
 from core.migrate import migrate
 from core.settings import Settings
 from core.wiring import redis_client, repository
-from ingest.producer import backlog
+from ingest.backlog import backlog
 from tests.stack import RedisServer, run_starter, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"

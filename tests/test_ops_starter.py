@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 from core.devserver import free_port
 from core.settings import Settings
 from core.wiring import redis_client, repository
-from ingest.producer import enqueue
+from ingest.producer import Ingest
 from tests.conftest import REPO
 from tests.harness import make_request
 from tests.stack import RedisServer, stack_settings
@@ -91,8 +91,10 @@ async def test_starter_process_reports_stream_metrics_and_redis_health(
         health = (await wait_http(f"{base}/healthz", 200)).json()
         assert set(health["checks"]) == {"redis", "temporal"}
         redis = redis_client(stack)
+        ingest = Ingest(repository(stack), redis, stack)
         for request in requests:
-            await enqueue(request, repository(stack), redis, stack)
+            await ingest.submit(request)
+        await ingest.close()
         await redis.xadd(stack.stream_name, {"task_type": "postcard_generation"})
         await redis.aclose()
         await _until(

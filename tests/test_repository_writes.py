@@ -252,3 +252,52 @@ def test_mark_failed_fails_an_open_run_and_tells_whether_the_row_exists(
     assert row is not None and row.status == PostcardStatus.FAILED.value
     assert row.error_message == "concept: Terminated: by ops"
     assert repo.mark_failed(f"missing-{uuid.uuid4().hex}", error) is False
+
+
+def test_a_refused_create_is_a_hidden_tombstone_unless_claimed_first(
+    repo: PostcardRepository,
+) -> None:
+    """The API's 503 path: a create's row becomes REFUSED only if nothing touched it since its
+    insert. A row the starter claimed for its run goes ahead (that create answers 202)."""
+    claimed, refused = _request(), _request()
+    written, saved_at = repo.insert_creates([claimed, refused])
+    assert written == {claimed.task_id, refused.task_id}
+    assert repo.claim([claimed]) == set()
+    assert repo.refuse([claimed.task_id, refused.task_id], saved_at) == {refused.task_id}
+
+    assert repo.get(refused.task_id) is None, "users never see a tombstone"
+    tombstone = repo.get_for_create(refused.task_id)
+    assert tombstone is not None and tombstone.status == "REFUSED"
+    shown = {row.task_id for row in repo.list_for_user(None, 0, 10_000)[0]}
+    assert claimed.task_id in shown and refused.task_id not in shown
+    assert "REFUSED" not in repo.count_by_status()
+    assert repo.get(claimed.task_id) is not None
+
+    # The starter is told the create was refused; no run write brings the tombstone to life.
+    assert repo.claim([refused]) == {refused.task_id}
+    repo.update_step(refused, "concept", _state(StepState.RUNNING))
+    error = PostcardError(step="ingest", type="Late", message="x", retryable=False)
+    repo.finish(refused, PostcardStatus.FAILED, {"concept": _state(StepState.FAILED)}, error)
+    repo.mark_failed(refused.task_id, error)
+    still = repo.get_for_create(refused.task_id)
+    assert still is not None and still.status == "REFUSED" and still.error is None
+
+    # A retry with the same Idempotency-Key (same task id) makes the postcard after all.
+    written, _ = repo.insert_creates([refused])
+    assert written == {refused.task_id}
+    revived = repo.get(refused.task_id)
+    assert revived is not None and revived.status == PostcardStatus.PENDING.value
+    assert repo.claim([refused]) == set()
+    # Other rows are never replaced by a create.
+    repo.update_step(claimed, "concept", _state(StepState.RUNNING))
+    assert repo.insert_creates([claimed])[0] == set()
+    row = repo.get(claimed.task_id)
+    assert row is not None and row.status == PostcardStatus.PROCESSING.value
+
+
+def test_claim_saves_rows_of_entries_other_producers_added(repo: PostcardRepository) -> None:
+    request = _request()
+    assert repo.claim([request]) == set()
+    row = repo.get(request.task_id)
+    assert row is not None and row.status == PostcardStatus.PENDING.value
+    assert row.user_input == request.user_input

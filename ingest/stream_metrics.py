@@ -8,7 +8,7 @@ import redis.asyncio as aioredis
 from prometheus_client import Counter, Gauge
 
 from core.settings import Settings
-from ingest.producer import backlog
+from ingest.backlog import backlog
 
 STARTS = Counter("postcard_starter_starts", "Workflows the starter started", ["stream"])
 DEAD_LETTERED = Counter(
