@@ -45,7 +45,7 @@ async def poster(
         png,
         media_type="image/png",
         headers={
-            "Content-Disposition": f'{disposition}; filename="postcard-{task_id}.png"',
+            "Content-Disposition": f'{disposition}; filename="poster-{task_id}.png"',
             "Cache-Control": "private, max-age=3600",
             "X-Content-Type-Options": "nosniff",
         },

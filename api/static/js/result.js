@@ -22,7 +22,7 @@ async function keyedDownload(event) {
   const url = await fileUrl(link.href);
   const save = document.createElement("a");
   save.href = url;
-  save.download = `postcard-${downloadName(link.href)}`;
+  save.download = link.dataset.filename || `postcard-${downloadName(link.href)}`;
   document.body.append(save);
   save.click();
   save.remove();
@@ -54,8 +54,18 @@ export function showResult(body) {
     download.searchParams.set("download", "true");
     image.href = download.href;
   }
+  showPoster(body.task_id);
   $("share-url").value = previewUrl;
   $("copy-state").textContent = "";
+}
+
+// The postcard as one PNG (title, words and picture) for chat apps that do not open links.
+function showPoster(taskId) {
+  const poster = $("download-poster");
+  const url = new URL(`/api/v1/postcards/${encodeURIComponent(taskId)}/poster.png`, location.href);
+  url.searchParams.set("download", "true");
+  poster.href = url.pathname + url.search;
+  poster.dataset.filename = `poster-${taskId}.png`;
 }
 
 /** Show which step failed and why, from a FAILED status body. */
@@ -98,4 +108,5 @@ async function copyLink() {
 
 $("download-html").addEventListener("click", keyedDownload);
 $("download-image").addEventListener("click", keyedDownload);
+$("download-poster").addEventListener("click", keyedDownload);
 $("copy").addEventListener("click", copyLink);
