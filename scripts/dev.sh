@@ -6,6 +6,7 @@
 #   scripts/dev.sh logs    follow the logs
 #   scripts/dev.sh test    install what is missing, then lint, type-check and run every test
 #   scripts/dev.sh bench   run the benchmarks under bench/
+#   scripts/dev.sh check   check the configured provider keys, models and steps (one call each)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -82,6 +83,8 @@ cmd_test() {
   ensure_debian_packages
   ensure_postgres
   ensure_redis_for_tests
+  log "pip check"
+  "$PY" -m pip check
   log "ruff check"
   "$VENV/bin/ruff" check .
   log "ruff format --check"
@@ -109,8 +112,9 @@ main() {
   case "$command" in
     test) cmd_test "$@" ;;
     bench) cmd_bench "$@" ;;
+    check) ensure_venv; exec "$PY" -m cli.main providers check "$@" ;;
     up|down|ps|logs) ensure_venv; exec "$PY" -m devstack "$command" "$@" ;;
-    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 }
 
