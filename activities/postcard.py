@@ -91,7 +91,13 @@ class PostcardActivities:
         log.info("step started", extra=extra | {"provider": provider_name})
         clock = time.perf_counter()
         try:
-            value, usage = await with_heartbeat(measured(step, provider_name, call()), step)
+            value, usage = await with_heartbeat(
+                measured(step, provider_name, call()),
+                step,
+                lambda pct: self._update_step(
+                    request, step, running.model_copy(update={"progress_pct": pct})
+                ),
+            )
             results = save(value)
         except Exception as exc:
             failed = running.model_copy(update={"error": f"{type(exc).__name__}: {exc}"[:500]})

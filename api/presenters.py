@@ -24,6 +24,12 @@ def _steps(row: Postcard, live: Progress | None) -> dict[str, StepProgress]:
         if step.status.value == "running" and db.error:
             step.error = db.error
         step.provider = step.provider or db.provider
+        # Who a fallback stood in for, and the running step's percent, only the step's own
+        # database entry knows: the workflow's progress carries neither.
+        if db.fallback_from and step.provider == db.provider:
+            step.fallback_from, step.fallback_reason = db.fallback_from, db.fallback_reason
+        if step.status.value == "running" and db.status.value == "running":
+            step.progress_pct = db.progress_pct
         merged[name] = step
     return merged
 

@@ -17,6 +17,10 @@ def _register() -> None:
 
     app.command(name="sample")(sample)
 
+    from cli.providers import providers_app
+
+    app.add_typer(providers_app, name="providers")
+
 
 _register()
 

@@ -16,6 +16,7 @@ from providers.base import Usage
 from providers.errors_map import output_invalid, safety_blocked, translated
 from providers.html_validator import validate_page
 from providers.pricing import add_usage, estimate_cost
+from providers.progress import report_progress
 from providers.prompts import (
     IMAGE_URL_TOKEN,
     page_prompt,
@@ -28,6 +29,10 @@ log = logging.getLogger("postcards.providers")
 _FENCED = re.compile(r"```(?:html|HTML)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
 _DOCUMENT = re.compile(r"(<!doctype html.*?</html>|<html.*?</html>)", re.DOTALL | re.IGNORECASE)
 _MAX_ECHO = 60_000
+# A cheap estimate of how far a page is: a finished postcard page runs about 12,000 characters,
+# and no reply can be longer than max_tokens (about 3.5 characters a token of HTML).
+TYPICAL_PAGE_CHARS = 12_000
+CHARS_PER_TOKEN = 3.5
 
 
 def extract_html(text: str) -> str:
@@ -116,15 +121,22 @@ class ClaudeCodeProvider:
         raise output_invalid("anthropic", "page rejected: " + "; ".join(findings[:4]))
 
     async def _create(self, model: str, system: str, messages: list[dict[str, Any]]) -> Message:
+        """One streamed message; the characters written so far are reported as progress."""
         if self._client is None:
             raise NonRetryableProviderError(
                 "anthropic is selected but ANTHROPIC_API_KEY is not set",
                 type="AuthenticationError",
             )
+        expected = min(TYPICAL_PAGE_CHARS, self._settings.anthropic_max_tokens * CHARS_PER_TOKEN)
+        written = 0
         with translated("anthropic", self._secret):
-            return await self._client.messages.create(
+            async with self._client.messages.stream(
                 model=model,
                 max_tokens=self._settings.anthropic_max_tokens,
                 system=system,
                 messages=messages,  # type: ignore[arg-type]
-            )
+            ) as stream:
+                async for text in stream.text_stream:
+                    written += len(text)
+                    report_progress(100 * written / max(1, expected))
+                return await stream.get_final_message()

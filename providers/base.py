@@ -18,6 +18,7 @@ class Usage:
     cost_usd: float | None = None
     provider: str | None = None  # set when a wrapper (fallback, cache) answered for another
     fallback_from: str | None = None
+    fallback_reason: str | None = None  # the first provider's error, when a fallback answered
     cache_hit: bool = False
 
 

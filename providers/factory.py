@@ -15,6 +15,7 @@ from providers.cache import CachedProvider
 from providers.fallback import FallbackProvider
 from providers.gemini_image import GeminiImageProvider
 from providers.gemini_text import GeminiTextProvider
+from providers.health import ProviderHealth
 from providers.local import LocalProvider
 from providers.simulated import REALISTIC_DELAYS, SimulatedProvider, parse_delays
 
@@ -23,16 +24,22 @@ _REAL: dict[Role, str] = {"text": "gemini", "image": "gemini", "code": "anthropi
 
 
 def chain_names(settings: Settings, role: Role) -> list[str]:
-    """The role's provider, then its `*_PROVIDER_FALLBACKS`, without repeats."""
+    """The role's provider, then its `*_PROVIDER_FALLBACKS`, without repeats.
+
+    A real provider falls back to `local` unless the setting names other fallbacks or `none`:
+    a step that fails for good (validation, safety, a missing model) still gives a postcard."""
     extra = {
         "text": settings.text_provider_fallbacks,
         "image": settings.image_provider_fallbacks,
         "code": settings.code_provider_fallbacks,
     }[role]
-    names = [settings.provider_for(role)]
-    for name in (extra or "").split(","):
+    first = settings.provider_for(role)
+    if extra is None:
+        extra = "local" if first in _REAL.values() else ""
+    names = [first]
+    for name in extra.split(","):
         name = name.strip().lower()
-        if name and name not in names:
+        if name and name != "none" and name not in names:
             names.append(name)
     return names
 
@@ -54,6 +61,7 @@ class ProviderFactory:
         self._anthropic_client = anthropic_client
         self._cache: dict[str, object] = {}
         self._roles: dict[Role, object] = {}
+        self._health = ProviderHealth(redis, settings.stream_name)
 
     def _build(self, name: str) -> object:
         if name not in self._cache:
@@ -96,11 +104,16 @@ class ProviderFactory:
 
     def _role(self, role: Role) -> object:
         if role not in self._roles:
+            names = chain_names(self._settings, role)
             chain = [
                 self._real(name, role) if name in ("gemini", "anthropic") else self._build(name)
-                for name in chain_names(self._settings, role)
+                for name in names
             ]
-            self._roles[role] = chain[0] if len(chain) == 1 else FallbackProvider(chain)
+            # Real providers always pass through the chain, so a rejected key is reported.
+            real = names[0] in _REAL.values()
+            self._roles[role] = (
+                FallbackProvider(chain, self._health) if real or len(chain) > 1 else chain[0]
+            )
         return self._roles[role]
 
     def text(self) -> TextProvider:

@@ -9,45 +9,59 @@ from typing import Any, TypeVar
 from core.errors import ProviderError
 from core.models import Concept, Content, PostcardRequest
 from providers.base import Picture, Usage
+from providers.health import ProviderHealth
 
 log = logging.getLogger("postcards.providers")
 T = TypeVar("T")
 
 
 class FallbackProvider:
-    """Tries each provider in order; retryable errors propagate so Temporal retries the first."""
+    """Tries each provider in order; retryable errors propagate so Temporal retries the first.
 
-    def __init__(self, chain: list[Any]) -> None:
+    A rejected key is reported to `health` (log, metric, /ready) whether or not a fallback
+    then answers: the postcard in hand is saved, but a wrong key is never silent."""
+
+    def __init__(self, chain: list[Any], health: ProviderHealth | None = None) -> None:
         if not chain:
             raise ValueError("a fallback chain needs at least one provider")
         self._chain = chain
+        self._health = health or ProviderHealth(None)
         self.name: str = chain[0].name
 
     async def _run(self, step: str, call: Callable[[Any], Awaitable[T]]) -> T:
-        for provider in self._chain[:-1]:
+        reason: str | None = None
+        for index, provider in enumerate(self._chain):
             try:
-                return self._mark(provider, await call(provider))
+                result = await call(provider)
             except ProviderError as exc:
-                if exc.retryable:
+                if exc.type == "AuthenticationError":
+                    await self._health.key_rejected(provider.name, step, exc.message)
+                if exc.retryable or index == len(self._chain) - 1:
                     raise
+                reason = f"{exc.type}: {exc.message}"[:300]
                 log.warning(
                     "provider failed; falling back",
                     extra={
                         "step": step,
                         "provider": provider.name,
+                        "fallback": self._chain[index + 1].name,
                         "error_type": exc.type,
                         "error": exc.message,
                     },
                 )
-        last = self._chain[-1]
-        return self._mark(last, await call(last))
+                continue
+            if index == 0:
+                await self._health.answered(provider.name)
+            return self._mark(provider, result, reason)
+        raise AssertionError("unreachable: the last provider's error is raised above")
 
-    def _mark(self, provider: Any, result: T) -> T:
-        """Record on the usage which provider answered in place of the first one."""
+    def _mark(self, provider: Any, result: T, reason: str | None = None) -> T:
+        """Record on the usage which provider answered in place of the first one, and why."""
         if provider is not self._chain[0]:
             usage: Usage = result.usage if isinstance(result, Picture) else result[1]  # type: ignore[index]
             usage.provider = provider.name
             usage.fallback_from = self.name
+            usage.fallback_reason = reason
         return result
 
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:

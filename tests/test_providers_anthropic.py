@@ -13,6 +13,7 @@ from core.models import Concept, Content
 from providers.anthropic_code import ClaudeCodeProvider, extract_html
 from providers.factory import ProviderFactory
 from providers.html_validator import validate_page
+from providers.progress import reporting_to
 from tests.fakes import anthropic as a
 from tests.fakes.config import ANTHROPIC_KEY, assert_no_secret, provider_settings
 from tests.fakes.server import FakeServer, Recorded, Reply, Responder
@@ -215,3 +216,18 @@ async def test_the_key_never_reaches_bodies_logs_or_errors(
         assert failure.__cause__ is None and failure.__suppress_context__
         assert_no_secret(str(failure), failure.args, "".join(traceback.format_exception(failure)))
     assert_no_secret(caplog.text)
+
+
+async def test_the_page_is_streamed_and_reports_progress_as_it_is_written(
+    server: FakeServer, claude: ClaudeCodeProvider
+) -> None:
+    concept, content = card()
+    reports: list[int] = []
+    with reporting_to(reports.append):
+        html, usage = await claude.page(make_request(), concept, content, IMAGE_URL)
+
+    assert server.requests[0].json["stream"] is True
+    assert validate_page(html, IMAGE_URL) == [] and usage.output_tokens
+    # One report per streamed chunk of the ~4 KB page, rising, never claiming 100 %.
+    assert len(reports) >= 5 and reports == sorted(reports)
+    assert 0 < reports[0] < reports[-1] < 100

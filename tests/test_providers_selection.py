@@ -42,7 +42,14 @@ def test_default_is_local_without_keys_and_real_with_them() -> None:
     bare = provider_settings()
     assert chain_names(bare, "text") == ["local"] and chain_names(bare, "code") == ["local"]
     keyed = provider_settings(gemini_api_key="k", anthropic_api_key="k")
-    assert chain_names(keyed, "text") == ["gemini"] and chain_names(keyed, "code") == ["anthropic"]
+    assert chain_names(keyed, "text") == ["gemini", "local"]
+    assert chain_names(keyed, "code") == ["anthropic", "local"]
+    off = provider_settings(gemini_api_key="k", text_provider_fallbacks="none")
+    assert chain_names(off, "text") == ["gemini"] and chain_names(off, "image") == [
+        "gemini",
+        "local",
+    ]
+    assert chain_names(provider_settings(text_provider="instant"), "text") == ["instant"]
 
 
 def test_fallback_lists_come_from_settings() -> None:
@@ -56,12 +63,16 @@ def test_fallback_lists_come_from_settings() -> None:
 
 def test_factory_builds_real_providers_and_wires_the_cache_only_with_redis() -> None:
     settings = provider_settings(gemini_api_key="k", anthropic_api_key="k")
-    assert isinstance(ProviderFactory(settings).text(), GeminiTextProvider)
-    assert isinstance(ProviderFactory(settings).code(), ClaudeCodeProvider)
+    text, code = ProviderFactory(settings).text(), ProviderFactory(settings).code()
+    assert isinstance(text, FallbackProvider) and isinstance(code, FallbackProvider)
+    assert isinstance(text._chain[0], GeminiTextProvider)
+    assert isinstance(code._chain[0], ClaudeCodeProvider)
+    assert isinstance(code._chain[1], LocalProvider)
     cached = ProviderFactory(settings, redis=object()).text()  # type: ignore[arg-type]
-    assert isinstance(cached, CachedProvider) and cached.name == "gemini"
+    assert isinstance(cached, FallbackProvider) and isinstance(cached._chain[0], CachedProvider)
     image = ProviderFactory(settings, redis=object()).image()  # type: ignore[arg-type]
-    assert not isinstance(image, CachedProvider)  # images are never cached
+    assert isinstance(image, FallbackProvider)
+    assert not isinstance(image._chain[0], CachedProvider)  # images are never cached
 
 
 def test_a_provider_cannot_serve_a_step_it_does_not_do() -> None:
@@ -74,6 +85,7 @@ async def test_non_retryable_failure_falls_back_and_is_recorded() -> None:
     concept, usage = await FallbackProvider([primary, LocalProvider()]).concept(make_request())
     assert concept.theme and primary.calls == 1
     assert usage.provider == "local" and usage.fallback_from == "gemini"
+    assert usage.fallback_reason == "SafetyBlocked: blocked"
 
 
 async def test_retryable_failure_propagates_for_temporal_to_retry() -> None:

@@ -1,4 +1,5 @@
-"""A fake Anthropic Messages API: `POST /v1/messages` with usage and stop_reason."""
+"""A fake Anthropic API: `POST /v1/messages` (JSON, or server-sent events when the request
+streams) with usage and stop_reason, and `GET /v1/models[/{id}]`."""
 
 from __future__ import annotations
 
@@ -159,13 +160,108 @@ def error(status: int, error_type: str, text: str, headers: dict[str, str] | Non
     )
 
 
+MODELS = (
+    "claude-sonnet-5-5",
+    "claude-opus-5-5",
+    "claude-haiku-4-5",
+    "claude-sonnet-4-5",
+)
+
+
+def models_reply(recorded: Recorded) -> Reply:
+    """`GET /v1/models` (a page of every model) or `GET /v1/models/{id}` (one, or 404)."""
+    path = recorded.path.split("?", 1)[0].rstrip("/")
+    entries = [
+        {
+            "type": "model",
+            "id": model,
+            "display_name": model.replace("-", " ").title(),
+            "created_at": "2026-09-01T00:00:00Z",
+        }
+        for model in MODELS
+    ]
+    if path == "/v1/models":
+        return Reply(
+            body={
+                "data": entries,
+                "has_more": False,
+                "first_id": entries[0]["id"],
+                "last_id": entries[-1]["id"],
+            }
+        )
+    wanted = path.rsplit("/", 1)[-1]
+    for entry in entries:
+        if entry["id"] == wanted:
+            return Reply(body=entry)
+    return error(404, "not_found_error", f"model: {wanted}")
+
+
 def default_responder(recorded: Recorded) -> Reply:
-    """A well-behaved Claude: the page in one ```html fence."""
+    """A well-behaved Claude: the page in one ```html fence; the model list on GET."""
+    if recorded.method == "GET":
+        return models_reply(recorded)
     body = recorded.json
     page = page_for(prompt_text(body))
     return reply_with(f"Here is your postcard.\n\n```html\n{page}\n```")(recorded)
 
 
-def fake_anthropic() -> FakeServer:
-    """A started fake Anthropic server."""
-    return FakeServer(default_responder).start()
+def sse(message_body: dict[str, Any], chunk_chars: int = 400) -> list[bytes]:
+    """A message as the streaming API sends it: message_start, text deltas, message_delta."""
+
+    def event(kind: str, data: dict[str, Any]) -> bytes:
+        return f"event: {kind}\ndata: {json.dumps(data)}\n\n".encode()
+
+    usage = dict(message_body.get("usage") or {})
+    output_tokens = usage.get("output_tokens", 0)
+    start = dict(message_body, content=[], stop_reason=None, usage=usage | {"output_tokens": 1})
+    events = [event("message_start", {"type": "message_start", "message": start})]
+    for index, block in enumerate(message_body.get("content") or []):
+        text = block.get("text", "")
+        events.append(
+            event(
+                "content_block_start",
+                {
+                    "type": "content_block_start",
+                    "index": index,
+                    "content_block": {**block, "text": ""},
+                },
+            )
+        )
+        for at in range(0, len(text), chunk_chars):
+            delta = {"type": "text_delta", "text": text[at : at + chunk_chars]}
+            events.append(
+                event(
+                    "content_block_delta",
+                    {"type": "content_block_delta", "index": index, "delta": delta},
+                )
+            )
+        events.append(event("content_block_stop", {"type": "content_block_stop", "index": index}))
+    stop = {"stop_reason": message_body.get("stop_reason"), "stop_sequence": None}
+    events.append(
+        event(
+            "message_delta",
+            {"type": "message_delta", "delta": stop, "usage": {"output_tokens": output_tokens}},
+        )
+    )
+    events.append(event("message_stop", {"type": "message_stop"}))
+    return events
+
+
+def streaming(chunk_delay_s: float = 0.0) -> Any:
+    """A transform that streams a successful message when the request asked for a stream."""
+
+    def transform(recorded: Recorded, reply: Reply) -> Reply:
+        asked = recorded.method == "POST" and bool((recorded.json or {}).get("stream"))
+        body = reply.body
+        if not asked or reply.status != 200 or not isinstance(body, dict):
+            return reply
+        if body.get("type") != "message":
+            return reply
+        return Reply(stream=sse(body), chunk_delay_s=chunk_delay_s, headers=reply.headers)
+
+    return transform
+
+
+def fake_anthropic(chunk_delay_s: float = 0.0) -> FakeServer:
+    """A started fake Anthropic server; streamed answers pause `chunk_delay_s` per chunk."""
+    return FakeServer(default_responder, streaming(chunk_delay_s)).start()

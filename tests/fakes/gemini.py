@@ -1,4 +1,5 @@
-"""A fake Gemini API: `POST /v1beta/models/{model}:generateContent`, JSON and image output."""
+"""A fake Gemini API: `POST /v1beta/models/{model}:generateContent` (JSON and image output) and
+the model list, `GET /v1beta/models[/{model}]`."""
 
 from __future__ import annotations
 
@@ -188,8 +189,44 @@ def content_json(prompt: str) -> dict[str, Any]:
     }
 
 
+MODELS = (
+    "gemini-3.5-flash-lite",
+    "gemini-3.8-flash",
+    "gemini-3.1-flash-image",
+    "gemini-3-pro-image",
+    "gemini-2.5-flash",
+    "gemini-2.5-flash-image",
+)
+
+
+def model_entry(model: str) -> dict[str, Any]:
+    """One `Model` resource as `models.list` and `models.get` return it."""
+    return {
+        "name": f"models/{model}",
+        "version": "001",
+        "displayName": model.replace("-", " ").title(),
+        "inputTokenLimit": 1_048_576,
+        "outputTokenLimit": 65_536,
+        "supportedGenerationMethods": ["generateContent", "countTokens"],
+    }
+
+
+def models_reply(recorded: Recorded) -> Reply:
+    """`GET /v1beta/models` (every model, one page) or `GET /v1beta/models/{model}` (or 404)."""
+    path = recorded.path.split("?", 1)[0].rstrip("/")
+    if path.endswith("/models"):
+        return Reply(body={"models": [model_entry(model) for model in MODELS]})
+    wanted = path.rsplit("/", 1)[-1]
+    if wanted in MODELS:
+        return Reply(body=model_entry(wanted))
+    return error(404, "NOT_FOUND", f"models/{wanted} is not found for API version v1beta")
+
+
 def default_responder(recorded: Recorded) -> Reply:
-    """A well-behaved Gemini: schema-shaped JSON for text, a PNG for image requests."""
+    """A well-behaved Gemini: schema-shaped JSON for text, a PNG for image requests, the model
+    list on GET."""
+    if recorded.method == "GET":
+        return models_reply(recorded)
     body = recorded.json
     model = model_of(recorded)
     config = body.get("generationConfig", {})

@@ -19,6 +19,9 @@ class Reply:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    stream: list[bytes] | None = None
+    """Server-sent event chunks, written one by one with chunked transfer encoding."""
+    chunk_delay_s: float = 0.0
 
 
 @dataclass
@@ -38,13 +41,15 @@ class Recorded:
 
 
 Responder = Callable[[Recorded], Reply]
+Transform = Callable[[Recorded, Reply], Reply]
 
 
 class FakeServer:
     """Records every request; answers from the queue, else from `default`."""
 
-    def __init__(self, default: Responder) -> None:
+    def __init__(self, default: Responder, transform: Transform | None = None) -> None:
         self.default = default
+        self.transform = transform
         self.requests: list[Recorded] = []
         self._queue: list[Reply | Responder] = []
         self._lock = threading.Lock()
@@ -86,8 +91,10 @@ class FakeServer:
             self.requests.append(recorded)
             scripted = self._queue.pop(0) if self._queue else None
         if scripted is None:
-            return self.default(recorded)
-        return scripted if isinstance(scripted, Reply) else scripted(recorded)
+            reply = self.default(recorded)
+        else:
+            reply = scripted if isinstance(scripted, Reply) else scripted(recorded)
+        return self.transform(recorded, reply) if self.transform else reply
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -95,10 +102,16 @@ class FakeServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_GET(self) -> None:
+                self._serve("GET")
+
             def do_POST(self) -> None:
+                self._serve("POST")
+
+            def _serve(self, method: str) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 recorded = Recorded(
-                    "POST",
+                    method,
                     self.path,
                     {key.lower(): value for key, value in self.headers.items()},
                     self.rfile.read(length),
@@ -106,6 +119,9 @@ class FakeServer:
                 reply = server._answer(recorded)
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
+                if reply.stream is not None:
+                    self._write_stream(reply)
+                    return
                 body = reply.body
                 data = (
                     body
@@ -119,6 +135,23 @@ class FakeServer:
                     self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _write_stream(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("transfer-encoding", "chunked")
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                try:
+                    for chunk in reply.stream or []:
+                        self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                        self.wfile.flush()
+                        if reply.chunk_delay_s:
+                            time.sleep(reply.chunk_delay_s)
+                    self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client went away mid-stream
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
