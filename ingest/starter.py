@@ -17,6 +17,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from core.closed_runs import settle_stale_runs
 from core.db import utcnow
 from core.models import PostcardError, PostcardRequest
 from core.repository import PostcardRepository
@@ -84,6 +85,9 @@ class Starter:
                     await self.temporal_healthy()
                     await self.reclaim()
                     await self.sweep_orphans()
+                    await settle_stale_runs(
+                        self.client, self.repo, self.settings.closed_run_quiet_s
+                    )
                     next_claim = loop.time() + self.settings.stream_claim_interval_s
                 await self.read_once()
                 self.liveness.answered("redis")

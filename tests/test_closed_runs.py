@@ -193,3 +193,21 @@ async def test_cancel_ends_failed_as_cancelled_and_closes_canceled(
     assert row is not None and row.status == "FAILED"
     assert row.error is not None and row.error["type"] == "Cancelled"
     assert row.error["step"] == "image"
+
+
+async def test_the_starters_sweep_settles_a_terminated_run(
+    settings: Settings, client: Client, redis_url: str
+) -> None:
+    quick = settings.model_copy(update={"closed_run_quiet_s": 0.5})
+    async with slow_stack(quick, client, redis_url) as stack:
+        task_id = await _create_and_wait_for_image(stack)
+        await client.get_workflow_handle(task_id).terminate(reason="nobody reads this one")
+        repo = repository(stack.settings)
+        for _ in range(100):  # the stack's sweep runs every 0.5 s
+            row = repo.get(task_id)
+            if row is not None and row.status == "FAILED":
+                break
+            await asyncio.sleep(0.1)
+    assert row is not None and row.status == "FAILED"
+    assert row.error is not None and row.error["type"] == "Terminated"
+    assert "nobody reads this one" in row.error["message"]
