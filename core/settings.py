@@ -70,8 +70,7 @@ class Settings(BaseSettings):
     orphan_after_s: float = 120.0
     """PENDING tasks older than this with no run are started by the starter's sweep."""
     closed_run_quiet_s: float = Field(60.0, gt=0)
-    """Rows not final and not written for this long are checked against Temporal by the
-    starter's sweep: a run that was terminated or timed out gets its final status."""
+    """Unfinished rows this quiet are checked against Temporal: a closed run gets its final status."""
     stream_max_len: int = 200_000
     """Approximate MAXLEN trim of the stream (must exceed STREAM_MAX_BACKLOG)."""
 
