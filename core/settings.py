@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     orphan_after_s: float = 120.0
     """PENDING tasks older than this with no run are started by the starter's sweep."""
     closed_run_quiet_s: float = Field(60.0, gt=0)
-    """Unfinished rows this quiet are checked against Temporal: a closed run gets its final status."""
+    """Unfinished rows this quiet are checked against Temporal; a closed run gets its status."""
     stream_max_len: int = 200_000
     """Approximate MAXLEN trim of the stream (must exceed STREAM_MAX_BACKLOG)."""
 
