@@ -11,6 +11,6 @@ async def check_providers(services: Services) -> DependencyHealth:
     """`ok`, or `degraded: gemini rejected GEMINI_API_KEY (HTTP 401)`; never fails /ready."""
     try:
         healthy, detail = await providers_readiness(services.redis, services.settings.stream_name)
-    except Exception as exc:  # Redis trouble is the redis component's to report
-        return DependencyHealth(ok=True, detail=f"unknown ({type(exc).__name__})")
+    except Exception:  # Redis trouble is the redis component's to report, with its reason
+        return DependencyHealth(ok=True, detail="unknown")
     return DependencyHealth(ok=healthy, detail=detail)

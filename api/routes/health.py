@@ -20,6 +20,7 @@ from redis.exceptions import AuthenticationError, AuthorizationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from api.deps import ServicesDep
+from api.provider_check import check_providers
 from api.schemas import DependencyHealth, Readiness
 from api.services import Services
 
@@ -115,6 +116,7 @@ async def check_temporal(services: Services) -> DependencyHealth:
 add_check("redis", check_redis)
 add_check("database", check_database)
 add_check("temporal", check_temporal)
+add_check("providers", check_providers, required=False)
 
 
 @router.get("/ready", response_model=Readiness, responses={503: {"model": Readiness}})
