@@ -48,6 +48,9 @@ class PostcardClient:
         self._http.close()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._send(method, path, **kwargs).json()
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.ConnectError as exc:
@@ -64,7 +67,7 @@ class PostcardClient:
                 f"the API answered {response.status_code} {response.reason_phrase} "
                 f"to {method} {path}: {_reason(response)}"
             )
-        return response.json()
+        return response
 
     def create(
         self,
@@ -85,6 +88,12 @@ class PostcardClient:
             "GET", f"/api/v1/postcards/status/{quote(task_id, safe='')}"
         )
         return result
+
+    def poster(self, task_id: str, revision: int | None = None) -> bytes:
+        """The PNG poster of a finished postcard (the latest revision by default)."""
+        params = {"revision": revision} if revision is not None else {}
+        path = f"/api/v1/postcards/{quote(task_id, safe='')}/poster.png"
+        return self._send("GET", path, params=params, timeout=60).content
 
     def list(self, page: int = 1, page_size: int = 20) -> dict[str, Any]:
         """A page of postcards, newest first."""

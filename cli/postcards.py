@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from cli.client import ApiError, PostcardClient
+from cli.poster import PosterOption, PosterPathOption, save_poster
 from cli.render import list_table, print_result, status_view
 from cli.watch import WaitTimeout, wait_for
 from core.settings import get_settings
@@ -37,9 +38,13 @@ def create(
     language: Annotated[str | None, typer.Option(help="Language of the copy, e.g. zh")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Show progress until it is done")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait with --wait")] = 300.0,
+    poster: PosterOption = False,
+    poster_path: PosterPathOption = None,
     api: ApiOption = None,
 ) -> None:
     """Ask for a postcard; with --wait, follow its four steps and print where it is."""
+    poster = poster or poster_path is not None
+    wait = wait or poster  # a poster exists once the postcard is finished
     with _client(api) as client:
         try:
             created = client.create(prompt, style=style, theme=theme, language=language)
@@ -50,26 +55,32 @@ def create(
                 console.print(f"  preview  {created.get('preview_url', '')}", highlight=False)
                 return
             final = wait_for(client, task_id, console, timeout_s=timeout)
+            print_result(console, final, get_settings().blob_dir.resolve())
+            if final.get("status") != "COMPLETED":
+                raise typer.Exit(code=1)
+            if poster:
+                save_poster(client, console, task_id, poster_path)
         except ApiError as exc:
             raise _fail(str(exc)) from exc
         except WaitTimeout as exc:
             raise _fail(str(exc), code=2) from exc
-    print_result(console, final, get_settings().blob_dir.resolve())
-    if final.get("status") != "COMPLETED":
-        raise typer.Exit(code=1)
 
 
 def status(
     task_id: Annotated[str, typer.Argument(help="The task id `create` printed")],
+    poster: PosterOption = False,
+    poster_path: PosterPathOption = None,
     api: ApiOption = None,
 ) -> None:
-    """Show where a postcard stands, step by step."""
+    """Show where a postcard stands, step by step; --poster saves its poster once finished."""
     with _client(api) as client:
         try:
             answer = client.status(task_id)
+            console.print(status_view(answer))
+            if poster or poster_path is not None:
+                save_poster(client, console, task_id, poster_path)
         except ApiError as exc:
             raise _fail(str(exc)) from exc
-    console.print(status_view(answer))
 
 
 def list_postcards(
