@@ -1,12 +1,20 @@
-"""What a running workflow says of its own steps, for the status page and the event stream."""
+"""What a running workflow says of its own steps, for the status page and the event stream.
+
+Each answer of the `progress` query is shared for CACHE_S per task: a hundred tabs (status
+polls or event streams) on one postcard cost one query per CACHE_S, and callers that ask while
+a query is in flight wait for that one instead of sending their own.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+import weakref
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from temporalio.client import WorkflowQueryRejectedError
+from temporalio.client import Client, WorkflowQueryRejectedError
 from temporalio.common import QueryRejectCondition
 
 from api.services import Services
@@ -17,6 +25,66 @@ from core.models import PostcardStatus, Progress
 log = logging.getLogger("postcards.api")
 QUERY_TIMEOUT = timedelta(seconds=2)
 FINAL = {PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value}
+CACHE_S = 0.25
+PRUNE_AT = 1024
+
+
+class Closed(enum.Enum):
+    """The query was rejected: the run is no longer open."""
+
+    RUN = "closed"
+
+
+Answer = Progress | Closed | None
+
+
+@dataclass
+class _Shared:
+    answer: asyncio.Task[Answer]
+    fresh_until: float = field(default=float("inf"))
+
+
+# Per client (one per app and event loop), task id → the latest or in-flight answer.
+_answers: weakref.WeakKeyDictionary[Client, dict[str, _Shared]] = weakref.WeakKeyDictionary()
+
+
+async def _ask(client: Client, task_id: str) -> Answer:
+    try:
+        return await client.get_workflow_handle(task_id).query(
+            "progress",
+            result_type=Progress,
+            reject_condition=QueryRejectCondition.NOT_OPEN,
+            rpc_timeout=QUERY_TIMEOUT,
+        )
+    except WorkflowQueryRejectedError:
+        return Closed.RUN
+    except Exception as exc:  # any failure to ask: the row is always a valid answer
+        log.info(
+            "progress query failed; answering from the database",
+            extra={"task_id": task_id, "error": f"{type(exc).__name__}: {exc}"[:200]},
+        )
+        return None
+
+
+async def shared_answer(client: Client, task_id: str) -> Answer:
+    """The `progress` query's answer for `task_id`, asked at most once per CACHE_S."""
+    loop = asyncio.get_running_loop()
+    answers = _answers.setdefault(client, {})
+    shared = answers.get(task_id)
+    if shared is None or loop.time() >= shared.fresh_until:
+        if len(answers) >= PRUNE_AT:
+            now = loop.time()
+            for stale in [k for k, v in answers.items() if now >= v.fresh_until]:
+                del answers[stale]
+        shared = answers[task_id] = _Shared(loop.create_task(_ask(client, task_id)))
+        entry = shared
+
+        def keep_briefly(_: asyncio.Task[Answer]) -> None:
+            entry.fresh_until = loop.time() + CACHE_S
+
+        shared.answer.add_done_callback(keep_briefly)
+    # A caller that goes away (a closed tab) must not cancel the answer others wait for.
+    return await asyncio.shield(shared.answer)
 
 
 async def current_state(services: Services, row: Postcard) -> tuple[Postcard, Progress | None]:
@@ -30,21 +98,9 @@ async def current_state(services: Services, row: Postcard) -> tuple[Postcard, Pr
     client = await services.temporal()
     if client is None:
         return row, None
-    try:
-        live = await client.get_workflow_handle(row.task_id).query(
-            "progress",
-            result_type=Progress,
-            reject_condition=QueryRejectCondition.NOT_OPEN,
-            rpc_timeout=QUERY_TIMEOUT,
-        )
-    except WorkflowQueryRejectedError:
+    live = await shared_answer(client, row.task_id)
+    if live is Closed.RUN:
         return await _settled(services, row), None
-    except Exception as exc:  # any failure to ask: the row is always a valid answer
-        log.info(
-            "progress query failed; answering from the database",
-            extra={"task_id": row.task_id, "error": f"{type(exc).__name__}: {exc}"[:200]},
-        )
-        return row, None
     return row, live if row.status == PostcardStatus.PROCESSING.value else None
 
 

@@ -8,13 +8,14 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from api.deps import PostcardDep, ServicesDep
+from api.deps import PostcardDep, ServicesDep, UserDep
 from api.presenters import status_body
-from api.progress import live_progress
+from api.progress import current_state
 from api.services import Services
+from api.stream_slots import LeasedStream, stream_slots
 from core.models import PostcardStatus
 
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
@@ -33,9 +34,7 @@ async def current_body(services: Services, task_id: str) -> tuple[str, bool] | N
     row = await asyncio.to_thread(services.repository.get, task_id)
     if row is None:
         return None
-    live = None
-    if row.status == PostcardStatus.PROCESSING.value:
-        live = await live_progress(services, task_id)
+    row, live = await current_state(services, row)
     body = status_body(row, live, services.settings)
     return body.model_dump_json(), body.status in TERMINAL
 
@@ -80,11 +79,14 @@ async def stream(services: Services, task_id: str, last_id: str | None) -> Async
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "`status` events"},
         204: {"description": "The client already holds the final state: stop reconnecting"},
+        429: {"description": "Too many open streams for this user or server (Retry-After)"},
     },
 )
 async def postcard_events(
     row: PostcardDep,
+    user: UserDep,
     services: ServicesDep,
+    request: Request,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Stream the status body (as the status endpoint) on every change; ends when final."""
@@ -92,7 +94,9 @@ async def postcard_events(
         current = await current_body(services, row.task_id)
         if current is not None and event_id(current[0]) == last_event_id:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
-    return StreamingResponse(
+    lease = stream_slots(request, services.settings, int(WINDOW_S)).take(user)
+    return LeasedStream(
+        lease,
         stream(services, row.task_id, last_event_id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
