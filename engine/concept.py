@@ -9,6 +9,7 @@ from engine import illustrate, moods, particles, scenery
 from engine.colour import luminance, mix, saturate, to_hex, to_rgb
 from engine.occasions import BY_KEY, GENERAL, detect_occasion
 from engine.people import People, find_people
+from engine.places import Place, find_place
 from engine.profiles import PROFILES, Profile
 from engine.text import detect_language, normalise, pick, safe_fragment, stable_rng
 
@@ -38,6 +39,7 @@ _OCCASION_STYLES = {
     "christmas": ("papercut", "flat", "watercolour"),
     "travel": ("retro", "watercolour", "flat"),
 }
+_PLACE_PALETTE_OCCASIONS = {"travel", "general"}
 _TONE_SATURATION = {"calm": 0.75, "solemn": 0.6, "elegant": 0.85, "bright": 1.2, "festive": 1.15}
 _COPY_TONE = {
     "warm": "warm and sincere",
@@ -55,13 +57,18 @@ _COPY_TONE = {
 
 
 def _palette(
-    profile: Profile, colours: list[str], tone: str, night: bool, rng: random.Random
+    profile: Profile,
+    colours: list[str],
+    tone: str,
+    night: bool,
+    rng: random.Random,
+    preferred: tuple[str, ...] = (),
 ) -> list[str]:
     options = profile.palettes
     if night:
         dark = [p for p in options if luminance(to_rgb(p[0])) < 0.08]
         options = tuple(dark) or options
-    base = [to_rgb(c) for c in pick(rng, options)]
+    base = [to_rgb(c) for c in (preferred or pick(rng, options))]
     if night and luminance(base[0]) >= 0.08:
         base[0] = mix(base[0], _NIGHT_TOP, 0.85)
         base[1] = mix(base[1], _NIGHT_BOTTOM, 0.7)
@@ -124,12 +131,14 @@ def _composition(motifs: list[str], text_area: str, rng: random.Random) -> str:
     )
 
 
-def _theme(request: PostcardRequest, occasion: str, people: People, motifs: list[str]) -> str:
+def _theme(
+    request: PostcardRequest, occasion: str, people: People, motifs: list[str], place: Place | None
+) -> str:
     label = BY_KEY[occasion].label_en if occasion in BY_KEY else "A warm hello"
     given = safe_fragment(request.theme or "", 60)
     head = f"{label}: {given}" if given else label
-    if people.place:
-        head += f" from {people.place}"
+    if place or people.place:
+        head += f" from {place.en if place else people.place}"
     if people.recipient:
         head += f" for {people.recipient}"
     return f"{head} — {motifs[0].replace('_', ' ')} and {motifs[1].replace('_', ' ')}"[:200]
@@ -142,24 +151,31 @@ def make_concept(request: PostcardRequest) -> Concept:
     lowered = f"{text} {extra}".lower()
     language = detect_language(text, request.language)
     occasion = detect_occasion(text.lower(), hint=request.theme)
+    place = find_place(lowered)
+    if place and occasion == GENERAL:
+        occasion = "travel"
     profile = PROFILES.get(occasion, PROFILES[GENERAL])
     people = find_people(text)
     rng = stable_rng("concept", lowered, language, request.variation)
 
     tone = moods.find_tone(lowered) or profile.tone
-    night = moods.wants_night(lowered)
-    palette = _palette(profile, moods.find_colours(lowered), tone, night, rng)
+    night = moods.wants_night(lowered) or bool(place and place.night)
+    own = place.palette if place and occasion in _PLACE_PALETTE_OCCASIONS else ()
+    palette = _palette(profile, moods.find_colours(lowered), tone, night, rng, own)
     style_key = (
         moods.find_art_style(lowered)
         or _TONE_STYLE.get(tone)
         or pick(rng, _OCCASION_STYLES.get(occasion, ("flat", "watercolour", "papercut")))
     )
-    motifs = _motifs(occasion, moods.find_motifs(lowered), profile, rng)
+    asked = moods.find_motifs(lowered)
+    if place:
+        asked = [place.landmark, place.scene, *asked]
+    motifs = _motifs(occasion, asked, profile, rng)
     text_area = "bottom" if motifs[0] in _HANGING else pick(rng, profile.text_areas)
     length = "2–3 short sentences" if tone in {"solemn", "elegant", "calm"} else "3–4 sentences"
     names = ", ".join(filter(None, (people.recipient, people.sender)))
     return Concept(
-        theme=_theme(request, occasion, people, motifs),
+        theme=_theme(request, occasion, people, motifs, place),
         occasion=occasion,
         emotion=profile.emotion,
         tone=tone,

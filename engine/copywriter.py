@@ -21,6 +21,7 @@ from engine.phrases.voice import (
     pronoun_zh,
     salutation,
 )
+from engine.places import find_place, mentions, place_name
 from engine.text import clip, normalise, pick, safe_fragment, stable_rng
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -86,7 +87,10 @@ def _voice(request: PostcardRequest, concept: Concept, language: str) -> Voice:
         values["name"] = recipient
     if sender:
         values["sender"] = sender
-    if people.place:
+    place = find_place(normalise(request.user_input).lower())
+    if place:
+        values["place"] = place_name(place, language)
+    elif people.place:
         values["place"] = safe_fragment(people.place, 30)
     if people.baby:
         values["baby"] = people.baby
@@ -147,6 +151,10 @@ def write_content(request: PostcardRequest, concept: Concept) -> Content:
     closing, closing_in_tone = _choose_tagged(rng, bank.closings, voice)
     said = " ".join((chosen[0][0], chosen[1][0], closing))
     sentences = [chosen[0][0], _detail(rng, request, voice, said), chosen[1][0], closing]
+    place = find_place(normalise(request.user_input).lower())
+    if place and not mentions(said, place):
+        # A card from a named place says where it comes from, with a line about its landmark.
+        sentences.insert(1, place.line_zh if language == "zh" else place.line_en)
     in_tone = closing_in_tone or any(flag for _, flag in chosen)
     coda_options = CODAS[language].get(voice.tone, ())
     if coda_options and "P.S." not in closing and (not in_tone or rng.random() < 0.3):

@@ -10,6 +10,7 @@ from PIL import Image
 from core.models import Concept, Content
 from engine import motifs, motifs_nature, motifs_sky
 from engine.colour import mix
+from engine.landmarks import LANDMARK_PAINTERS, SHORE
 from engine.moods import find_art_style, find_motifs
 from engine.occasions import GENERAL, canonical_occasion
 from engine.paint import Canvas, Roles
@@ -45,11 +46,13 @@ HEROES: dict[str, Hero] = {
     "mountains": motifs_nature.peak,
     "stars": motifs_sky.milky_way,
     "fireworks": motifs_sky.fireworks,
+    **LANDMARK_PAINTERS,
 }
-SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow"}
+SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow", "aurora"}
 WORKING_SIZE = 512
 MIN_SIZE, MAX_SIZE = 64, 4096
 VIGNETTED = frozenset({"flat", "papercut", "retro", "pixel"})
+FAINT_ON_PALE = frozenset({"stars", "fireworks", "aurora"})
 
 
 def _canonical(names: list[str]) -> list[str]:
@@ -79,7 +82,8 @@ def _cast(concept: Concept, canvas: Canvas) -> tuple[str, str, list[str], list[s
     unfit = {"lanterns", "stars", "plum_blossom"} | (
         {"boat"} if scene not in {"sea", "lake"} else set()
     )
-    accents = [n for n in heroes[1:] if n not in unfit][:1]
+    # A landmark is the picture's subject: no second building or object beside it.
+    accents = [] if hero in LANDMARK_PAINTERS else [n for n in heroes[1:] if n not in unfit][:1]
     particles = [n for n in names if n in PAINTERS and n != hero][:3] or list(profile.particles[:2])
     return hero, scene, accents, particles
 
@@ -91,12 +95,18 @@ def _place_hero(canvas: Canvas, name: str, x: float, scale: float, scene: str) -
         HEROES[name](canvas, x, canvas.horizon, band * scale)
         return
     size = min(short * 0.5, canvas.height * 0.55) * scale
-    if name == "boat" and scene in {"sea", "lake"}:
+    watery = scene in {"sea", "lake", "harbour"}
+    if name == "boat" and watery:
         base = canvas.horizon + canvas.unit * (12 if canvas.text_area == "top" else 4)
+    elif name in SHORE and watery:
+        base = canvas.horizon + canvas.unit * (8 if canvas.text_area == "top" else 2)
     elif canvas.text_area == "top":
         base = canvas.height * 0.93
     else:
         base = canvas.horizon + canvas.unit * 3
+    if name in LANDMARK_PAINTERS and canvas.text_area == "top":
+        # Tall landmarks are scaled to stay below the words' band.
+        size = min(size, (base - canvas.calm[1]) / 1.18)
     HEROES[name](canvas, x, base, size)
 
 
@@ -139,6 +149,9 @@ def render_illustration(
     hero, scene, accents, particles = _cast(concept, canvas)
     hero_x = canvas.width * canvas.rng.choice((0.34, 0.5, 0.66))
     sparse = canvas.style == "minimal"
+    if sparse and hero in FAINT_ON_PALE:
+        # A minimal card's pale sheet would swallow a starry sky: show a solid motif instead.
+        hero = accents[0] if accents else "moon"
     sky(canvas)
     if hero in SKY_HEROES:
         _place_hero(canvas, hero, hero_x, 1.0, scene)

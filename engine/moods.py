@@ -46,6 +46,11 @@ def _first(text: str, words: str) -> int:
     return found.start() if found else -1
 
 
+def first_position(text: str, words: str) -> int:
+    """Where the earliest of the `|`-separated words appears in a lower-cased text, or -1."""
+    return _first(text, words)
+
+
 def find_tone(text: str) -> str | None:
     """The first tone named in a lower-cased text, in the order of TONES."""
     return next((tone for tone, words in TONES.items() if _first(text, words) >= 0), None)

@@ -54,7 +54,7 @@ def _sun_rays(canvas: Canvas) -> None:
     canvas.commit(layer, lift=False)
 
 
-def _band(
+def band(
     canvas: Canvas, colour: RGB, base: float, height: float, jagged: float, blur: float = 0.0
 ) -> None:
     layer, draw = canvas.layer()
@@ -85,7 +85,7 @@ def _ink_wash(canvas: Canvas, layer: Image.Image, points: list[Point]) -> None:
 def ground(canvas: Canvas) -> None:
     """One quiet band of land: the whole scenery of a minimal card."""
     lift = 10 if canvas.text_area == "top" else 4
-    _band(canvas, canvas.roles.scenery, canvas.horizon + lift * canvas.unit, 4 * canvas.unit, 0.0)
+    band(canvas, canvas.roles.scenery, canvas.horizon + lift * canvas.unit, 4 * canvas.unit, 0.0)
 
 
 def _depth(canvas: Canvas, level: float) -> RGB:
@@ -96,19 +96,19 @@ def _depth(canvas: Canvas, level: float) -> RGB:
 def hills(canvas: Canvas) -> None:
     """Three rolling hills, far to near."""
     h, u = canvas.horizon, canvas.unit
-    _band(canvas, _depth(canvas, 0.6), h - 4 * u, 14 * u, 0.0, blur=u * 0.3)
-    _band(canvas, _depth(canvas, 0.3), h + 2 * u, 10 * u, 0.0)
-    _band(canvas, canvas.roles.scenery, h + 8 * u, 8 * u, 0.0)
+    band(canvas, _depth(canvas, 0.6), h - 4 * u, 14 * u, 0.0, blur=u * 0.3)
+    band(canvas, _depth(canvas, 0.3), h + 2 * u, 10 * u, 0.0)
+    band(canvas, canvas.roles.scenery, h + 8 * u, 8 * u, 0.0)
 
 
 def mountains(canvas: Canvas) -> None:
     """Misty peaks behind a green foreground."""
     h, u = canvas.horizon, canvas.unit
-    _band(canvas, _depth(canvas, 0.7), h - 10 * u, 30 * u, 0.9, blur=u * 0.5)
-    _band(canvas, _depth(canvas, 0.45), h - 2 * u, 18 * u, 0.7)
+    band(canvas, _depth(canvas, 0.7), h - 10 * u, 30 * u, 0.9, blur=u * 0.5)
+    band(canvas, _depth(canvas, 0.45), h - 2 * u, 18 * u, 0.7)
     if canvas.style == "ink":
         _mist(canvas, h - 4 * u)
-    _band(canvas, canvas.roles.scenery, h + 9 * u, 7 * u, 0.0)
+    band(canvas, canvas.roles.scenery, h + 9 * u, 7 * u, 0.0)
 
 
 def _mist(canvas: Canvas, y: float) -> None:
@@ -119,7 +119,7 @@ def _mist(canvas: Canvas, y: float) -> None:
     canvas.commit(layer, blur=canvas.unit * 2, lift=False)
 
 
-def _water(canvas: Canvas, top: float) -> None:
+def water(canvas: Canvas, top: float) -> None:
     roles = canvas.roles
     water_top = mix(roles.sky_bottom, roles.scenery, 0.45)
     water_bottom = mix(roles.scenery, (0, 0, 0), 0.15)
@@ -150,15 +150,15 @@ def sea(canvas: Canvas) -> None:
         (x + 20 * u, h - 3.5 * u, x + 44 * u, h + 3.5 * u), 180, 360, alpha(_depth(canvas, 0.62), 1)
     )
     canvas.commit(layer, blur=u * 0.4, lift=False)
-    _water(canvas, h)
+    water(canvas, h)
 
 
 def lake(canvas: Canvas) -> None:
     """Far hills reflected in still water."""
     h, u = canvas.horizon, canvas.unit
-    _band(canvas, _depth(canvas, 0.55), h - 6 * u, 20 * u, 0.6, blur=u * 0.4)
-    _band(canvas, _depth(canvas, 0.3), h - 1 * u, 8 * u, 0.2)
-    _water(canvas, h + 2 * u)
+    band(canvas, _depth(canvas, 0.55), h - 6 * u, 20 * u, 0.6, blur=u * 0.4)
+    band(canvas, _depth(canvas, 0.3), h - 1 * u, 8 * u, 0.2)
+    water(canvas, h + 2 * u)
 
 
 def city(canvas: Canvas) -> None:
@@ -245,8 +245,8 @@ def snowfield(canvas: Canvas) -> None:
         x += size * canvas.rng.uniform(0.6, 1.2)
     canvas.commit(layer, blur=u * 0.3)
     snow = mix(roles.scenery, WHITE, 0.5)
-    _band(canvas, shade(snow, 0.9), h + 2 * u, 8 * u, 0.0)
-    _band(canvas, snow, h + 9 * u, 6 * u, 0.0)
+    band(canvas, shade(snow, 0.9), h + 2 * u, 8 * u, 0.0)
+    band(canvas, snow, h + 9 * u, 6 * u, 0.0)
 
 
 def clouds(canvas: Canvas) -> None:
@@ -265,6 +265,21 @@ def clouds(canvas: Canvas) -> None:
         canvas.commit(layer)
 
 
+def harbour(canvas: Canvas) -> None:
+    """A waterfront: the city's skyline over a harbour."""
+    city(canvas)
+    water(canvas, canvas.horizon + 2 * canvas.unit)
+
+
+def desert(canvas: Canvas) -> None:
+    """Sand dunes rolling away under a wide sky."""
+    h, u = canvas.horizon, canvas.unit
+    sand = mix((224, 178, 108), canvas.roles.scenery, 0.12)
+    band(canvas, mix(sand, canvas.roles.sky_bottom, 0.45), h - 2 * u, 10 * u, 0.3, blur=u * 0.3)
+    band(canvas, shade(sand, 0.62), h + 4 * u, 9 * u, 0.15)
+    band(canvas, sand, h + 12 * u, 8 * u, 0.0)
+
+
 SCENES: dict[str, Callable[[Canvas], None]] = {
     "hills": hills,
     "mountains": mountains,
@@ -275,4 +290,6 @@ SCENES: dict[str, Callable[[Canvas], None]] = {
     "table": table,
     "snowfield": snowfield,
     "clouds": clouds,
+    "harbour": harbour,
+    "desert": desert,
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageEnhance, ImageFilter
 
 from engine.colour import RGB, mix, saturate
 from engine.paint import WHITE, Roles
@@ -21,8 +21,11 @@ RICE_PAPER: RGB = (240, 231, 211)
 INK: RGB = (30, 28, 27)
 SEAL: RGB = (182, 36, 30)
 LINE_PAPER: RGB = (250, 248, 242)
+CREAM: RGB = (244, 232, 206)
+RETRO_INKS = 6
 PIXEL_GRID = 64
 PIXEL_COLOURS = 16
+BAYER = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]], dtype=np.float32)
 # Occasions whose paper-cut cards are cut from red paper, as 剪纸 is for festivals.
 RED_PAPER_OCCASIONS = frozenset(
     {
@@ -48,16 +51,27 @@ def style_roles(style: str, roles: Roles, occasion: str) -> Roles:
         )
     if style == "papercut" and occasion in RED_PAPER_OCCASIONS:
         return Roles(
-            (246, 236, 216), (240, 226, 200), (164, 26, 34), (212, 40, 40), (236, 182, 64),
+            (246, 236, 216),
+            (240, 226, 200),
+            (164, 26, 34),
+            (212, 40, 40),
+            (236, 182, 64),
             (128, 18, 28),
-        )  # fmt: skip
+        )
     if style == "lineart":
-        return Roles(LINE_PAPER, LINE_PAPER, (205, 200, 190), roles.accent, (238, 234, 226),
-                     (214, 210, 200))  # fmt: skip
+        return Roles(
+            LINE_PAPER, LINE_PAPER, (205, 200, 190), roles.accent, (238, 234, 226), (214, 210, 200)
+        )
     if style == "minimal":
         calm = mix(roles.sky_bottom, WHITE, 0.45)
-        return Roles(calm, calm, saturate(roles.scenery, 0.7), roles.accent,
-                     mix(roles.highlight, WHITE, 0.3), saturate(roles.secondary, 0.7))  # fmt: skip
+        return Roles(
+            calm,
+            calm,
+            saturate(roles.scenery, 0.7),
+            roles.accent,
+            mix(roles.highlight, WHITE, 0.3),
+            saturate(roles.secondary, 0.7),
+        )
     return roles
 
 
@@ -115,38 +129,42 @@ def _watercolour(picture: Image.Image, rng: random.Random, calm: tuple[int, int]
 def _retro(
     picture: Image.Image, rng: random.Random, roles: Roles, calm: tuple[int, int]
 ) -> Image.Image:
-    """A print in five inks: halftone dots for the tones, a plate slightly out of register."""
+    """A print in six inks: halftone dots for the tones, a plate slightly out of register."""
     w, h = picture.size
-    inks = [
-        (244, 232, 206),
-        roles.ink,
-        roles.accent,
-        roles.scenery,
-        mix(roles.sky_top, roles.sky_bottom, 0.5),
-    ]
-    board = Image.new("P", (1, 1))
-    board.putpalette([c for colour in inks for c in colour] + [0] * (256 - len(inks)) * 3)
-    flat = picture.quantize(palette=board, dither=Image.Dither.NONE)
+    # The inks are the picture's own six main colours, aged towards cream stock, so every
+    # shape keeps an ink of its own; the lightest ink is the paper itself.
+    flat = picture.quantize(RETRO_INKS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    inks = np.array((flat.getpalette() or [])[: RETRO_INKS * 3], dtype=np.float32).reshape(-1, 3)
+    inks = inks * 0.85 + np.array(CREAM, dtype=np.float32) * 0.15
+    paper_ink = int(np.argmax(_luma(inks[None])[0]))
+    inks[paper_ink] = CREAM
     index = np.asarray(flat)
-    lut = np.array(inks, dtype=np.float32)
-    out = lut[index]
+    out = inks[index]
     # Halftone: a 45° dot screen shows each pixel's darkness as dot size, outside the words' band.
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    period = max(4.0, w / 90)
+    period = halftone_period(w)
     screen = (np.cos((xs + ys) * np.pi / period) * np.cos((xs - ys) * np.pi / period) + 1) / 2
     tone = 1.0 - _luma(np.asarray(picture, dtype=np.float32))
-    dots = (screen < tone * 0.9) & (index == 0) | (screen < tone * 0.45)
+    dots = (screen < tone * 0.9) & (index == paper_ink) | (screen < tone * 0.45)
     dots[calm[0] : calm[1]] = False
     dot_ink = mix(roles.ink, roles.accent, 0.35)
     out[dots] = out[dots] * 0.45 + np.array(dot_ink, dtype=np.float32) * 0.55
     # Misregistration: the accent plate lands a little off.
-    accent = index == 2
+    plate = int(np.argmin(((inks - np.array(roles.accent, dtype=np.float32)) ** 2).sum(axis=1)))
+    accent = (index == plate) if plate != paper_ink else np.zeros_like(dots)
     shift = max(1, round(w / 170))
-    moved = np.roll(np.roll(accent, shift, axis=1), shift // 2 + 1, axis=0)
+    down = shift // 2 + 1
+    moved = np.zeros_like(accent)
+    moved[down:, shift:] = accent[:-down, :-shift]
     ghost = moved & ~accent
     out[ghost] = out[ghost] * 0.55 + np.array(roles.accent, dtype=np.float32) * 0.45
     grain = 9.0 * _noise(rng, (w, h), 1)[..., None]
     return _to_image(out + grain)
+
+
+def halftone_period(width: int) -> float:
+    """The retro dot screen's period in pixels at a working width."""
+    return max(4.0, width / 90)
 
 
 def pixelate(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -156,11 +174,17 @@ def pixelate(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
         max(8, round(size[0] * PIXEL_GRID / long_side)),
         max(8, round(size[1] * PIXEL_GRID / long_side)),
     )
-    small = picture.resize(grid, Image.Resampling.BOX)
-    coarse = small.quantize(
-        PIXEL_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
-    return coarse.convert("RGB").resize(size, Image.Resampling.NEAREST)
+    small = ImageEnhance.Color(picture.resize(grid, Image.Resampling.BOX)).enhance(1.3)
+    board = small.quantize(PIXEL_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    inks = np.array((board.getpalette() or [])[: PIXEL_COLOURS * 3], dtype=np.float32)
+    inks = inks.reshape(-1, 3)
+    # Ordered (Bayer) dithering, as on old consoles: gradients become checkered steps.
+    cells = np.asarray(small, dtype=np.float32)
+    ys, xs = np.mgrid[0 : grid[1], 0 : grid[0]]
+    nudged = cells + ((BAYER[ys % 4, xs % 4] + 0.5) / 16 - 0.5)[..., None] * 22.0
+    nearest = ((nudged[:, :, None, :] - inks[None, None]) ** 2).sum(axis=3).argmin(axis=2)
+    coarse = Image.fromarray(inks[nearest].astype(np.uint8), "RGB")
+    return coarse.resize(size, Image.Resampling.NEAREST)
 
 
 def _lineart(picture: Image.Image, roles: Roles) -> Image.Image:

@@ -211,9 +211,9 @@ def test_illustration_is_a_png_of_the_asked_size_with_room_for_words() -> None:
     assert (square.format, square.size, portrait.size) == ("PNG", (1024, 1024), (768, 1024))
     for wish in ("生日快乐", "Merry Christmas", "Greetings from Kyoto", "新婚快乐", "端午安康"):
         concept = make_concept(ask(wish))
-        edges = Image.open(io.BytesIO(render_illustration(concept, None, width=256, height=256)))
+        picture = Image.open(io.BytesIO(render_illustration(concept, None, width=256, height=256)))
         # Pillow's kernel filters copy the outermost pixels unfiltered: leave them out.
-        edges = edges.convert("L").filter(ImageFilter.FIND_EDGES).crop((1, 1, 255, 255))
+        edges = picture.convert("L").filter(ImageFilter.FIND_EDGES).crop((1, 1, 255, 255))
         top, bottom = edges.crop((0, 0, 254, 79)), edges.crop((0, 175, 254, 254))
         calm, busy = (top, bottom) if concept.visual_style.text_area == "top" else (bottom, top)
         assert _mean(calm) < _mean(busy), wish
