@@ -20,17 +20,16 @@ from core.settings import Settings, get_settings
 
 GC_THRESHOLD = (20_000, 10, 10)
 """The collector's thresholds while serving: Python's defaults (700, 10, 10) but for the young
-generation. At 700 allocations a young collection ran every few creates and found most of the
-objects of the ~32 requests in flight still alive, promoting them to be scanned again in the
-older generations; at 20,000 they are mostly gone by then. Server CPU per create in the closed
-loop: 0.329 -> 0.304 ms; a young collection of 20,000 live objects takes under 1 ms."""
+generation. At 700 allocations a young collection runs every few requests and finds most
+objects of the requests in flight still alive, promoting them to be scanned again in the older
+generations; at 20,000 most of them are gone by then (docs/performance.md)."""
 
 
 def settle_gc() -> None:
-    """Called once the app is built: everything built so far (modules, routes, schemas: ~150k
-    objects) lives as long as the process, so move it out of the collector's view (a full
-    collection under load then scans only what requests allocate instead of stalling every
-    request for ~75 ms), and collect the young generation less often (GC_THRESHOLD)."""
+    """Called once the app is built: everything built so far (modules, routes, schemas) lives
+    as long as the process, so move it out of the collector's view (a full collection under
+    load then scans only what requests allocate), and collect the young generation less often
+    (GC_THRESHOLD)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
@@ -69,13 +68,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"detail": f"invalid request: {summary}", "errors": reasons}, status_code=422
         )
 
-    postcards.install_create(app)  # first: the hot path is matched before anything else
     app.add_middleware(
         RequestGate,
         max_bytes=settings.max_body_bytes,
         rate=Rate.parse(settings.create_rate_limit),
     )
     metrics.install(app)
+    app.include_router(postcards.create_router)
     app.include_router(postcards.router)
     app.include_router(poster.router)
     app.include_router(preview.router)

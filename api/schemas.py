@@ -5,21 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator
 
 from core.models import PostcardError, PostcardStatus, StepProgress
 
 
 class CreatePostcard(BaseModel):
-    """What a person asks for."""
+    """What a person asks for. The original design's field names are accepted too:
+    `user_input` for `prompt`, and `user_id` (see the create route for what it may do)."""
 
     prompt: str = Field(
-        description="The wish, 1–2000 characters after trimming",
+        validation_alias=AliasChoices("prompt", "user_input"),
+        description="The wish, 1–2000 characters after trimming (`user_input` is accepted too)",
         examples=["做一张温馨可爱的生日明信片"],
     )
     style: str | None = Field(default=None, max_length=64, examples=["watercolor"])
     theme: str | None = Field(default=None, max_length=64, examples=["birthday"])
     language: str | None = Field(default=None, max_length=16, examples=["zh"])
+    user_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Who the postcard is for, without API keys; with API keys the key's user "
+        "owns it and this must be absent or that user",
+    )
 
     @field_validator("prompt")
     @classmethod
@@ -31,12 +39,12 @@ class CreatePostcard(BaseModel):
             raise ValueError(f"prompt is {len(value)} characters; the limit is 2000")
         return value
 
-    @field_validator("style", "theme", "language")
+    @field_validator("style", "theme", "language", "user_id")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
-    @field_validator("prompt", "style", "theme", "language", mode="before")
+    @field_validator("prompt", "style", "theme", "language", "user_id", mode="before")
     @classmethod
     def _no_nul(cls, value: object) -> object:
         if isinstance(value, str) and "\x00" in value:
