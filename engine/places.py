@@ -235,8 +235,8 @@ PLACES: tuple[Place, ...] = (
         "rio de janeiro|rio|里约|里约热内卢|copacabana",
         ("christ_redeemer", "sea"),
         (
-            "In Rio, Christ the Redeemer opens his arms over the bay.",
-            "里约的基督像在海湾上方张开双臂。",
+            "In Rio de Janeiro, Christ the Redeemer opens his arms over the bay.",
+            "里约热内卢的基督像在海湾上方张开双臂。",
         ),
     ),
     _place(
@@ -339,7 +339,7 @@ PLACES: tuple[Place, ...] = (
         ("camel", "desert"),
         (
             "In the Sahara a camel caravan crosses the dunes under a huge sky.",
-            "撒哈拉的沙丘连绵，驼队在辽阔的天空下走过。",
+            "撒哈拉沙漠的沙丘连绵，驼队在辽阔的天空下走过。",
         ),
         _DESERT,
     ),
