@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import ServicesDep, ViewableDep, viewable_postcard
+from api.link_preview import link_preview_tags
 from api.sharing import shared
 from core.settings import Settings
 from core.storage import InvalidBlob, parse_key
@@ -29,7 +30,7 @@ FRAME_POLICY = "; ".join(
 )
 FRAME_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<title>Postcard</title><style>html,body{{margin:0;height:100%;background:#111}}
+<title>Postcard</title>{head}<style>html,body{{margin:0;height:100%;background:#111}}
 iframe{{display:block;border:0;width:100%;height:100%}}</style></head>
 <body><iframe src="{src}" sandbox="allow-scripts" referrerpolicy="no-referrer" title="Postcard">
 </iframe></body></html>"""
@@ -82,7 +83,7 @@ def wants_page(sec_fetch_dest: str | None, frame: bool) -> bool:
     return sec_fetch_dest in FRAME_DESTINATIONS
 
 
-def frame_response(settings: Settings, task_id: str) -> HTMLResponse:
+def frame_response(settings: Settings, task_id: str, head: str = "") -> HTMLResponse:
     """The wrapper page: a sandboxed iframe of the page, kept on this origin by frame-src."""
     inner = f"/preview/{quote(task_id, safe='')}?frame=1"
     src = html.escape(shared(settings, inner, task_id) or "")
@@ -90,7 +91,7 @@ def frame_response(settings: Settings, task_id: str) -> HTMLResponse:
     headers |= {
         k: v for k, v in untrusted_headers(settings).items() if k != "Content-Security-Policy"
     }
-    return HTMLResponse(FRAME_PAGE.format(src=src), headers=headers)
+    return HTMLResponse(FRAME_PAGE.format(src=src, head=head), headers=headers)
 
 
 @router.get("/preview/{task_id}", response_class=HTMLResponse)
@@ -111,7 +112,7 @@ def preview(
             status.HTTP_404_NOT_FOUND, f"postcard {task_id!r} has no page yet (status {row.status})"
         )
     if not wants_page(sec_fetch_dest, frame):
-        return frame_response(settings, task_id)
+        return frame_response(settings, task_id, link_preview_tags(settings, row))
     headers = untrusted_headers(settings) | {"Vary": "Sec-Fetch-Dest"}
     page = row.frontend_code
     if row.image_url and settings.api_key_users:
