@@ -28,7 +28,10 @@ function timing(step) {
 function details(step) {
   const parts = [];
   if (step.attempts > 1 || (step.status === "running" && step.attempts > 0)) parts.push(t("step.attempts", { n: step.attempts }));
+  if (step.status === "running" && step.progress_pct != null) parts.push(`${step.progress_pct}%`);
   if (step.provider) parts.push(t("step.by", { provider: step.provider }));
+  // A fallback answered: say for whom and why, so a local page is not mistaken for Claude's.
+  if (step.fallback_from) parts.push(t("step.fallback", { from: step.fallback_from, reason: step.fallback_reason || "" }));
   return parts.join(" · ");
 }
 
