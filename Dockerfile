@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     METRICS_HOST=0.0.0.0
 
 WORKDIR /app
+# Posters are set in Noto CJK (engine/poster_fonts.py); without it the poster route answers 503.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 COPY . .
 # Bytecode is compiled at build time: the workflow sandbox re-imports the workflow module for
 # every run, and without a .pyc (PYTHONDONTWRITEBYTECODE, a read-only /app) it would compile
