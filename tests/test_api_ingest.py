@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import shutil
-import subprocess
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from temporalio.client import Client
@@ -19,8 +15,6 @@ from core.settings import Settings
 from core.wiring import redis_client, repository
 from ingest.messages import encode
 from tests.stack import RedisServer, running_stack, stack_settings
-
-ORIGINAL_CLIENT = Path(__file__).parent / "js" / "original_client.mjs"
 
 
 async def test_http_create_goes_through_the_starter_to_completed(
@@ -81,27 +75,6 @@ async def test_bad_create_requests_get_a_4xx_with_a_reason(
         assert answer.status_code == 422
         assert reason in answer.json()["detail"]
         assert repository(stack.settings).count_by_status() == before
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-async def test_the_original_client_contract_works_unchanged(
-    client: Client, settings: Settings, redis_server: RedisServer
-) -> None:
-    async with running_stack(settings, client, redis_server.url) as stack:
-        process = await asyncio.create_subprocess_exec(
-            "node",
-            str(ORIGINAL_CLIENT),
-            stack.base_url,
-            "a calm thank-you card for my team",
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(process.communicate(), 120)
-        assert process.returncode == 0, err.decode()
-        outcome = json.loads(out.decode().strip().splitlines()[-1])
-        assert outcome["outcome"] == "completed"
-        assert outcome["data"]["preview_url"] and outcome["data"]["content"]["title"]
-        assert outcome["polls"] >= 1
 
 
 async def _workflow_runs(client: Client, task_id: str) -> int:
