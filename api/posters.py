@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from PIL import UnidentifiedImageError
+
 from api.sharing import shared
 from core.db import Postcard
 from core.models import Content, PostcardStatus
@@ -78,7 +80,12 @@ async def poster_png(store: BlobStore, row: Postcard, revision: int | None = Non
         raise PosterUnavailable(
             409, f"postcard {row.task_id!r}: its illustration is missing from the blob store"
         ) from None
-    poster = await asyncio.to_thread(render_poster, image, source.content)
+    try:
+        poster = await asyncio.to_thread(render_poster, image, source.content)
+    except UnidentifiedImageError:
+        raise PosterUnavailable(
+            409, f"postcard {row.task_id!r}: its stored illustration is not a readable image"
+        ) from None
     store.put(key, poster.png, "image/png")
     log.info(
         "poster drawn",

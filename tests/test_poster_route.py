@@ -97,6 +97,12 @@ async def test_the_poster_of_a_finished_postcard_is_drawn_once_and_cached(
         unknown = await http.get(f"/api/v1/postcards/{uuid.uuid4().hex}/poster.png")
         assert theirs.status_code == unknown.status_code == 404
 
+        # An illustration that cannot be read is a 409 with the reason, not a server error.
+        store.path(key).unlink()
+        store.path(f"images/{task_id}.png").write_bytes(b"not an image")
+        unreadable = await http.get(path)
+        assert unreadable.status_code == 409 and "not a readable image" in unreadable.text
+
         for state in (PostcardStatus.PENDING, PostcardStatus.FAILED):
             other = row_of(stack.settings, "alice", state)
             refused = await http.get(f"/api/v1/postcards/{other}/poster.png")
