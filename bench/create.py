@@ -98,7 +98,7 @@ async def create(ctx: Context) -> ScenarioResult:
         },
         notes=[
             "Open-loop latency counts from each request's scheduled send time.",
-            "The create endpoint records the task in SQLite (WAL) and XADDs it to Redis; the "
+            "The create endpoint saves the task's row in SQLite (WAL) and XADDs it to Redis; the "
             "per-user rate limit and backlog check run but are sized never to trip. The minimal "
             "endpoint validates the same body and answers the same shape, nothing more.",
             "cpu_ms_each: the server process's CPU time over the phase / answered requests.",

@@ -1,7 +1,7 @@
 """The yardstick for the create endpoint: the least a FastAPI 202 with a validated body costs.
 
 `uvicorn bench.minimal_app:app` with the same flags as the product API. It parses and validates
-the same request body and answers the same shape, but records nothing and enqueues nothing.
+the same request body and answers the same shape, but saves nothing and enqueues nothing.
 """
 
 from __future__ import annotations

@@ -62,10 +62,9 @@ def _step_read(lock: bool) -> sa.Select[Any]:
 
 @functools.cache
 def _step_write(columns: tuple[str, ...]) -> sa.Update:
-    """update_step's guarded UPDATE for one set of columns, built once per set.
-
-    Literal values in `.values()` made SQLAlchemy walk every value (the steps JSON included)
-    to build the statement's cache key on each write, ~5 % of the worker's Python time."""
+    """update_step's guarded UPDATE for one set of columns, built once per set, with bound
+    parameters: literal values in `.values()` would make SQLAlchemy walk every value (the
+    steps JSON included) to build the statement's cache key on each write."""
     table = _TABLE
     return _unless_final(
         sa.update(table)
@@ -313,7 +312,7 @@ class PostcardRepository:
             return conn.execute(exists).first() is not None
 
     def pending_before(self, cutoff: datetime, limit: int) -> list[PostcardRequest]:
-        """PENDING tasks recorded before `cutoff`, oldest first, as requests."""
+        """PENDING tasks created before `cutoff`, oldest first, as requests."""
         with self._session() as session:
             rows = session.exec(
                 select(Postcard)
@@ -418,7 +417,7 @@ applies to rows nothing else wrote)."""
 
 
 def to_request(row: Postcard) -> PostcardRequest:
-    """The request a row was recorded from."""
+    """The request a row was saved from."""
     return PostcardRequest(
         task_id=row.task_id,
         user_input=row.user_input,
