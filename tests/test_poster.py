@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from core.models import Content, PostcardRequest
@@ -115,6 +117,22 @@ def test_latin_wraps_between_words_and_cuts_only_a_word_longer_than_the_line() -
     lines = wrap("happy birthday to you, dear Anna supercalifragilistic", 12, len)
     assert lines == ["happy", "birthday to", "you, dear", "Anna", "supercalifra", "gilistic"]
     assert wrap("第一段\n\nsecond paragraph", 20, len) == ["第一段", "", "second paragraph"]
+
+
+MIXED = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("你好世界愿岁月温柔，。！？、「」（）《》“”…—\n  ")),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=400,
+)
+
+
+@given(MIXED, st.integers(min_value=1, max_value=40))
+def test_no_wrapped_line_is_wider_than_the_line_and_nothing_is_lost(text: str, width: int) -> None:
+    lines = wrap(text, width, len)
+    assert all(len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == clean(text).replace(" ", "").replace("\n", "")
 
 
 def test_characters_the_font_cannot_draw_are_left_out() -> None:
