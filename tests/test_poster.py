@@ -122,7 +122,7 @@ def test_latin_wraps_between_words_and_cuts_only_a_word_longer_than_the_line() -
 MIXED = st.text(
     alphabet=st.one_of(
         st.sampled_from(list("你好世界愿岁月温柔，。！？、「」（）《》“”…—\n  ")),
-        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+        st.characters(codec="utf-8"),
     ),
     max_size=400,
 )
