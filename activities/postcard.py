@@ -19,17 +19,18 @@ from core.models import (
     ConceptOutput,
     ContentInput,
     ContentOutput,
+    FailedRun,
     FrontendInput,
     FrontendOutput,
     ImageInput,
     ImageOutput,
-    FailedRun,
     PostcardRequest,
     StepMeta,
     StepProgress,
     StepState,
 )
 from core.repository import PostcardRepository
+from core.revisions import RevisionRepository
 from core.storage import BlobStore
 from providers.base import Usage
 from providers.factory import ProviderFactory
@@ -49,6 +50,7 @@ class PostcardActivities:
         public_base_url: str,
     ) -> None:
         self._repo = repository
+        self._revisions = RevisionRepository(repository.engine)
         inline = no_wait_engine(repository.engine)
         self._inline = PostcardRepository(inline) if inline is not None else None
         self._store = store
@@ -63,8 +65,19 @@ class PostcardActivities:
         results: dict[str, Any] | None = None,
         completes: bool = False,
     ) -> None:
-        """Save a step's state: inline on SQLite, else (or while another writer holds the
-        lock) in a thread."""
+        """Save a step's state: a revision's into its own row (in a thread); the first run's
+        inline on SQLite, else (or while another writer holds the lock) in a thread."""
+        if request.revision > 1:
+            await asyncio.to_thread(
+                self._revisions.update_step,
+                request.task_id,
+                request.revision,
+                step,
+                progress,
+                results,
+                completes,
+            )
+            return
         await inline_or_thread(
             lambda repo: repo.update_step(request, step, progress, results, completes),
             self._inline,
@@ -167,7 +180,7 @@ class PostcardActivities:
     async def image(self, data: ImageInput) -> ImageOutput:
         """Step 3: the illustration, stored as a blob."""
         provider = self._providers.image()
-        key = f"images/{data.request.task_id}.png"
+        key = f"images/{data.request.run_id}.png"
 
         async def paint() -> tuple[Any, Usage]:
             picture = await provider.illustrate(data.request, data.concept, data.content)
@@ -202,7 +215,7 @@ class PostcardActivities:
             )
             ref = await asyncio.to_thread(
                 self._store.put,
-                f"pages/{data.request.task_id}.html",
+                f"pages/{data.request.run_id}.html",
                 html.encode("utf-8"),
                 "text/html; charset=utf-8",
             )
@@ -224,10 +237,20 @@ class PostcardActivities:
 
     @activity.defn(name="save_failure")
     async def save_failure(self, run: FailedRun) -> None:
-        """Save why a run failed (a success is saved by the frontend step's own write)."""
-        await asyncio.to_thread(
-            self._repo.finish, run.request, run.status, run.progress.steps, run.error
-        )
+        """Save why a run failed (a success is saved by the frontend step's own write); a
+        failed revision leaves the postcard with its latest completed results."""
+        if run.request.revision > 1 and run.error is not None:
+            await asyncio.to_thread(
+                self._revisions.fail,
+                run.task_id,
+                run.request.revision,
+                run.error,
+                run.progress.steps,
+            )
+        else:
+            await asyncio.to_thread(
+                self._repo.finish, run.request, run.status, run.progress.steps, run.error
+            )
         log.info("postcard finished", extra={"task_id": run.task_id, "status": run.status.value})
 
     def all(self) -> list[Callable[..., Any]]:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from api.schemas import PostcardData, PostcardStatusOut, PostcardSummary
+from collections.abc import Sequence
+
+from api.schemas import (
+    PostcardData,
+    PostcardStatusOut,
+    PostcardSummary,
+    RevisionDetail,
+    RevisionOut,
+)
 from api.sharing import shared
-from core.db import Postcard, as_utc
-from core.models import STEPS, PostcardError, PostcardStatus, Progress, StepProgress
+from core.db import Postcard, PostcardRevision, as_utc
+from core.models import STEPS, PostcardError, PostcardStatus, Progress, StepProgress, StepState
 from core.settings import Settings
 
 
@@ -21,6 +29,8 @@ def _steps(row: Postcard, live: Progress | None) -> dict[str, StepProgress]:
         db = stored[name]
         # The activity records each attempt as it starts; the workflow learns it at the end.
         step.attempts = max(step.attempts, db.attempts)
+        if step.status is StepState.QUEUED and db.status is StepState.RUNNING:
+            step.status = StepState.RUNNING  # the workflow scheduled it; a worker now runs it
         if step.status.value == "running" and db.error:
             step.error = db.error
         step.provider = step.provider or db.provider
@@ -34,21 +44,15 @@ def _steps(row: Postcard, live: Progress | None) -> dict[str, StepProgress]:
     return merged
 
 
-def status_body(row: Postcard, live: Progress | None, settings: Settings) -> PostcardStatusOut:
+def status_body(
+    row: Postcard,
+    live: Progress | None,
+    settings: Settings,
+    revisions: Sequence[PostcardRevision] = (),
+) -> PostcardStatusOut:
     """The status endpoint's answer."""
     status = PostcardStatus(row.status)
-    data = None
-    if status is PostcardStatus.COMPLETED:
-        html_url = (
-            f"{settings.effective_public_base_url}/files/{row.page_key}" if row.page_key else None
-        )
-        data = PostcardData(
-            concept=row.concept,
-            content=row.content,
-            image_url=shared(settings, row.image_url, row.task_id),
-            preview_url=shared(settings, row.preview_url, row.task_id),
-            html_url=shared(settings, html_url, row.task_id),
-        )
+    data = _data(row, row.task_id, settings) if status is PostcardStatus.COMPLETED else None
     error = PostcardError.model_validate(row.error) if row.error else None
     current = row.current_step
     if live is not None and status is PostcardStatus.PROCESSING:
@@ -75,6 +79,50 @@ def status_body(row: Postcard, live: Progress | None, settings: Settings) -> Pos
             f"{settings.effective_temporal_ui_url}/namespaces/"
             f"{settings.temporal_namespace}/workflows/{row.task_id}"
         ),
+        revision=max((r.revision for r in revisions), default=row.revision),
+        revisions=[revision_out(r) for r in revisions],
+    )
+
+
+def _data(results: Postcard | PostcardRevision, task_id: str, settings: Settings) -> PostcardData:
+    """The results of a postcard or one of its revisions, with share links when keys are on."""
+    base = settings.effective_public_base_url
+    html_url = f"{base}/files/{results.page_key}" if results.page_key else None
+    return PostcardData(
+        concept=results.concept,
+        content=results.content,
+        image_url=shared(settings, results.image_url, task_id),
+        preview_url=shared(settings, results.preview_url, task_id),
+        html_url=shared(settings, html_url, task_id),
+    )
+
+
+def revision_out(revision: PostcardRevision) -> RevisionOut:
+    """One line of a postcard's revisions; a running one carries its steps."""
+    status = PostcardStatus(revision.status)
+    final = status in (PostcardStatus.COMPLETED, PostcardStatus.FAILED)
+    created = as_utc(revision.created_at)
+    assert created is not None
+    return RevisionOut(
+        revision=revision.revision,
+        step=revision.step,
+        instruction=revision.instruction,
+        status=status,
+        created_at=created,
+        finished_at=as_utc(revision.finished_at),
+        error=PostcardError.model_validate(revision.error) if revision.error else None,
+        steps=None
+        if final
+        else {n: StepProgress.model_validate((revision.steps or {}).get(n) or {}) for n in STEPS},
+    )
+
+
+def revision_detail(revision: PostcardRevision, settings: Settings) -> RevisionDetail:
+    """One revision with its results, once it completed."""
+    completed = revision.status == PostcardStatus.COMPLETED.value
+    return RevisionDetail(
+        **revision_out(revision).model_dump(),
+        data=_data(revision, revision.task_id, settings) if completed else None,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, Field, field_validator
 
-from core.models import PostcardError, PostcardStatus, StepProgress
+from core.models import PostcardError, PostcardStatus, StepName, StepProgress
 
 
 class CreatePostcard(BaseModel):
@@ -89,6 +89,10 @@ class PostcardStatusOut(BaseModel):
     completed_at: datetime | None = None
     retry_count: int = 0
     temporal_url: str
+    revision: int = 1
+    """The newest revision (1 until the first regenerate); `data` is the newest completed one."""
+    revisions: list[RevisionOut] = Field(default_factory=list)
+    """Every revision, oldest first; empty until the first regenerate."""
 
 
 class PostcardSummary(BaseModel):
@@ -125,3 +129,44 @@ class Readiness(BaseModel):
 
     ready: bool
     checks: dict[str, DependencyHealth]
+
+
+class Regenerate(BaseModel):
+    """Make one step again (and the steps that depend on it); the rest is kept."""
+
+    step: StepName = Field(examples=["content"])
+    instruction: str | None = Field(
+        default=None, max_length=500, examples=["更幽默一点", "make it shorter"]
+    )
+
+
+class RegenerateAccepted(BaseModel):
+    """The answer to a regenerate: the revision runs in the background."""
+
+    task_id: str
+    revision: int
+    status_url: str
+
+
+class RevisionOut(BaseModel):
+    """One revision of a postcard."""
+
+    revision: int
+    step: str | None
+    """The step that was made again; None for the original run."""
+    instruction: str | None = None
+    status: PostcardStatus
+    created_at: datetime
+    finished_at: datetime | None = None
+    error: PostcardError | None = None
+    steps: dict[str, StepProgress] | None = None
+    """Per-step progress, while the revision runs."""
+
+
+class RevisionDetail(RevisionOut):
+    """One revision with its results."""
+
+    data: PostcardData | None = None
+
+
+PostcardStatusOut.model_rebuild()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -23,9 +24,10 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.db import utcnow
+from core.db import PostcardRevision, utcnow
 from core.models import STEPS, PostcardError
 from core.repository import PostcardRepository
+from core.revisions import FINAL, RevisionRepository
 
 log = logging.getLogger("postcards.closed_runs")
 
@@ -41,34 +43,63 @@ ERROR_TYPES = {
 async def settle_closed_run(client: Client, repository: PostcardRepository, task_id: str) -> bool:
     """When the run of `task_id` has closed without saving a final status, save one from
     Temporal's record of how it closed. True when the row was changed."""
-    handle = client.get_workflow_handle(task_id)
+    row = await asyncio.to_thread(repository.get, task_id)
+    if row is None or row.status in FINAL:
+        return False
+    error = await closed_error(client, task_id, row.steps, row.current_step)
+    if error is None or not await asyncio.to_thread(repository.mark_failed, task_id, error):
+        return False
+    log.warning(
+        "run ended outside the workflow; final status saved",
+        extra={"task_id": task_id, "error_type": error.type, "reason": error.message},
+    )
+    return True
+
+
+async def settle_closed_revision(
+    client: Client, revisions: RevisionRepository, revision: PostcardRevision
+) -> bool:
+    """The same for a revision's run (workflow id `<task id>-r<n>`)."""
+    if revision.status in FINAL:
+        return False
+    run_id = f"{revision.task_id}-r{revision.revision}"
+    error = await closed_error(client, run_id, revision.steps, revision.step)
+    if error is None:
+        return False
+    changed = await asyncio.to_thread(
+        revisions.fail, revision.task_id, revision.revision, error, {}
+    )
+    if changed:
+        log.warning(
+            "revision ended outside the workflow; final status saved",
+            extra={"task_id": revision.task_id, "revision": revision.revision, "error": error.type},
+        )
+    return changed
+
+
+async def closed_error(
+    client: Client, run_id: str, steps: dict[str, Any] | None, current_step: str | None
+) -> PostcardError | None:
+    """Why a closed run ended, for a run that saved nothing itself; None while it runs, when it
+    completed (its last step saved that), or when Temporal has no such run."""
+    handle = client.get_workflow_handle(run_id)
     try:
         description = await handle.describe()
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
-            return False  # never started, or past retention: the starter's orphan sweep owns it
+            return None  # never started, or past retention: the starter's orphan sweep owns it
         raise
     status = description.status
     error_type = ERROR_TYPES.get(status) if status is not None else None
     if status is None or error_type is None:
-        return False  # still running, or completed (the last step saved COMPLETED)
-    row = await asyncio.to_thread(repository.get, task_id)
-    if row is None or row.status in ("COMPLETED", "FAILED"):
-        return False
-    running = [step for step in STEPS if (row.steps or {}).get(step, {}).get("status") == "running"]
-    error = PostcardError(
-        step=running[-1] if running else row.current_step or "workflow",
+        return None
+    running = [step for step in STEPS if (steps or {}).get(step, {}).get("status") == "running"]
+    return PostcardError(
+        step=running[-1] if running else current_step or "workflow",
         type=error_type,
         message=await _close_reason(handle, status),
         retryable=status is not WorkflowExecutionStatus.FAILED,
     )
-    changed = await asyncio.to_thread(repository.mark_failed, task_id, error)
-    if changed:
-        log.warning(
-            "run ended outside the workflow; final status saved",
-            extra={"task_id": task_id, "error_type": error.type, "reason": error.message},
-        )
-    return changed
 
 
 async def _close_reason(handle: WorkflowHandle, status: WorkflowExecutionStatus) -> str:

@@ -60,6 +60,43 @@ class Postcard(SQLModel, table=True):
     completed_at: datetime | None = Field(
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
     )
+    revision: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """The revision whose results the row shows (1 until a regenerate completes)."""
+
+
+class PostcardRevision(SQLModel, table=True):
+    """One revision of a postcard: what was regenerated, its steps and its results.
+
+    Revision 1 (the original run) is copied here when the first regenerate is asked for, so
+    every revision stays readable after a later one replaces the postcard's own results."""
+
+    __tablename__ = "postcard_revisions"
+    __table_args__ = (sa.UniqueConstraint("task_id", "revision"),)
+
+    id: uuid.UUID = Field(default_factory=new_uuid, primary_key=True)
+    task_id: str = Field(max_length=64, index=True)
+    revision: int
+    step: str | None = Field(default=None, max_length=16)
+    instruction: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    status: str = Field(default="PENDING", max_length=16)
+    steps: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    concept: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    content: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    image_url: str | None = Field(default=None, max_length=1024)
+    image_key: str | None = Field(default=None, max_length=512)
+    frontend_code: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    page_key: str | None = Field(default=None, max_length=512)
+    preview_url: str | None = Field(default=None, max_length=1024)
+    error: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
 
 
 def make_engine(url: str) -> Engine:

@@ -15,6 +15,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from core.models import PostcardRequest, WorkflowOptions
+from core.quotas import route_steps
 from core.settings import Settings
 from workflows.postcard import PostcardWorkflow
 
@@ -27,6 +28,7 @@ def with_policy(request: PostcardRequest, settings: Settings) -> PostcardRequest
         settings.ai_workflow_timeout, settings.ai_workflow_retry_count
     )
     options.search_attributes = settings.temporal_search_attributes
+    route_steps(options, settings)  # provider quota queues (core/quotas.py)
     return request.model_copy(update={"options": options})
 
 
@@ -39,15 +41,14 @@ async def start_postcard_workflow(
         await client.start_workflow(
             PostcardWorkflow.run,
             request,
-            id=request.task_id,
+            id=request.run_id,
             task_queue=settings.temporal_task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             execution_timeout=timedelta(seconds=settings.ai_workflow_timeout + 120),
             memo={"prompt": request.user_input[:500], "user_id": request.user_id},
             search_attributes=TypedSearchAttributes(
-                # The first step, set here so the run needs no upsert for it (LEAN_GENERATION).
-                [SearchAttributePair(STEP_ATTRIBUTE, "concept")]
+                [SearchAttributePair(STEP_ATTRIBUTE, first_step(request))]
                 if request.options.search_attributes
                 else []
             ),
@@ -56,3 +57,13 @@ async def start_postcard_workflow(
     except WorkflowAlreadyStartedError:
         return False
     return True
+
+
+def first_step(request: PostcardRequest) -> str:
+    """The step a run begins with: concept, or the first one a revision does not keep."""
+    kept = request.kept
+    if kept is None or kept.concept is None:
+        return "concept"
+    if kept.content is None:
+        return "content"
+    return "image" if kept.image is None else "frontend"

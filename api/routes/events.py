@@ -12,9 +12,8 @@ from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from api.deps import PostcardDep, ServicesDep, UserDep
-from api.presenters import status_body
-from api.progress import current_state
 from api.services import Services
+from api.status import status_of
 from api.stream_slots import LeasedStream, stream_slots
 from core.models import PostcardStatus
 
@@ -34,9 +33,9 @@ async def current_body(services: Services, task_id: str) -> tuple[str, bool] | N
     row = await asyncio.to_thread(services.repository.get, task_id)
     if row is None:
         return None
-    row, live = await current_state(services, row)
-    body = status_body(row, live, services.settings)
-    return body.model_dump_json(), body.status in TERMINAL
+    body = await status_of(services, row)
+    revising = any(r.status not in TERMINAL for r in body.revisions)
+    return body.model_dump_json(), body.status in TERMINAL and not revising
 
 
 def event_id(body: str) -> str:

@@ -13,10 +13,10 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from api.deps import PostcardDep, ServicesDep, UserDep
-from api.presenters import status_body, summary
-from api.progress import current_state
+from api.presenters import summary
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
 from api.sharing import shared
+from api.status import status_of
 from core.db import Postcard, utcnow
 from core.ids import new_id
 from core.models import PostcardRequest, PostcardStatus
@@ -170,8 +170,7 @@ def _same_request_or_422(earlier: Postcard, accepted: PostcardRequest) -> None:
 @router.get("/status/{task_id}", response_model=PostcardStatusOut)
 async def postcard_status(row: PostcardDep, services: ServicesDep) -> PostcardStatusOut:
     """Status, per-step progress, and the result or the reason it failed."""
-    row, live = await current_state(services, row)
-    return status_body(row, live, services.settings)
+    return await status_of(services, row)
 
 
 @router.get("", response_model=PostcardPage)
