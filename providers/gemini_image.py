@@ -79,15 +79,22 @@ class GeminiImageProvider:
             for part in (candidate.content.parts if candidate.content else None) or []:
                 blob = part.inline_data
                 if blob and blob.data and (blob.mime_type or "").startswith("image/"):
-                    width, height = _dimensions(blob.data)
-                    return Picture(blob.data, blob.mime_type or "image/png", width, height, usage)
+                    data, content_type, (width, height) = _stored_form(blob.data)
+                    return Picture(data, content_type, width, height, usage)
         reason = finish_reason(response) or "no candidates"
         raise output_invalid("gemini", f"no image in the reply (finishReason {reason})")
 
 
-def _dimensions(data: bytes) -> tuple[int, int]:
+def _stored_form(data: bytes) -> tuple[bytes, str, tuple[int, int]]:
+    """PNG and JPEG as they came; any other format (WebP, GIF, …) re-encoded as PNG, so the
+    blob store, the page and the poster only ever meet the two formats every webview shows."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            return image.size
+            size = image.size
+            if image.format in ("PNG", "JPEG"):
+                return data, f"image/{image.format.lower()}", size
+            out = io.BytesIO()
+            image.convert("RGBA" if "A" in image.getbands() else "RGB").save(out, "PNG")
+            return out.getvalue(), "image/png", size
     except Exception as exc:  # Pillow raises several types for undecodable data
         raise output_invalid("gemini", f"the image does not decode: {exc}") from None

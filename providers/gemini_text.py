@@ -32,6 +32,8 @@ def parse_reply(schema: type[M], text: str | None, repair: Repair | None = None)
     """The reply as a validated model, leniently repaired first; raises ValueError or
     ValidationError when it stays unusable."""
     data = plain_text(extract_json(text))
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]  # the one object, wrapped in a list
     if not isinstance(data, dict):
         raise ValueError(f"the reply is a JSON {type(data).__name__}, not an object")
     return schema.model_validate(repair(data) if repair else data)
