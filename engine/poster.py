@@ -226,6 +226,26 @@ def _x(align: str, width: float) -> float:
     return MARGIN
 
 
+def _draw_block(draw: ImageDraw.ImageDraw, typeset: _Set, y: int, fill: RGB) -> TextBox:
+    """Draw one block's lines from `y` down; a short body is centred under the headings."""
+    block, font = typeset.block, typeset.font
+    align = "center" if block.role == "body" and len(typeset.lines) <= 3 else block.align
+    ascent, descent = font.getmetrics()
+    lead = (typeset.pitch - ascent - descent) // 2
+    drawn = []
+    for number, line in enumerate(typeset.lines):
+        if not line:
+            continue
+        left, _, _, _ = font.getbbox(line)
+        x = _x(align, _ink_width(font, line)) - min(0, left)
+        top = y + number * typeset.pitch + lead
+        draw.text((x, top), line, font=font, fill=fill)
+        ink_box = draw.textbbox((x, top), line, font=font)
+        drawn.append(TextLine(line, tuple(round(v) for v in ink_box)))  # type: ignore[arg-type]
+    column = (MARGIN, y, WIDTH - MARGIN, y + typeset.height)
+    return TextBox(block.role, column, round(font.size), tuple(drawn))
+
+
 def render_poster(image: bytes, content: Content, fonts: FontSet | None = None) -> Poster:
     """The illustration with the title, subtitle, body and signature laid out beneath it."""
     fonts = fonts or find_fonts(content.language)
@@ -247,24 +267,7 @@ def render_poster(image: bytes, content: Content, fonts: FontSet | None = None) 
     boxes = []
     y = picture.height + MARGIN
     for index, typeset in enumerate(sets):
-        block, font = typeset.block, typeset.font
-        align = block.align
-        if block.role == "body" and len(typeset.lines) <= 3:
-            align = "center"
-        drawn = []
-        ascent, descent = font.getmetrics()
-        lead = (typeset.pitch - ascent - descent) // 2
-        for number, line in enumerate(typeset.lines):
-            if not line:
-                continue
-            left, _, _, _ = font.getbbox(line)
-            x = _x(align, _ink_width(font, line)) - min(0, left)
-            top = y + number * typeset.pitch + lead
-            draw.text((x, top), line, font=font, fill=fills[block.role])
-            ink_box = draw.textbbox((x, top), line, font=font)
-            drawn.append(TextLine(line, tuple(round(v) for v in ink_box)))  # type: ignore[arg-type]
-        column = (MARGIN, y, WIDTH - MARGIN, y + typeset.height)
-        boxes.append(TextBox(block.role, column, round(font.size), tuple(drawn)))
+        boxes.append(_draw_block(draw, typeset, y, fills[typeset.block.role]))
         gap = _gap_after(sets, index)
         if index + 1 < len(sets) and sets[index + 1].block.role == "body":
             rule_y = y + typeset.height + gap // 2
