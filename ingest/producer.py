@@ -17,7 +17,6 @@ from datetime import datetime
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.models import PostcardRequest
 from core.repository import PostcardRepository
@@ -59,8 +58,9 @@ class Ingest:
         self.settings = settings
         self.backlog = Backlog(redis, settings)
         self.stream = TaskStream(redis, settings)
-        self._queue: asyncio.Queue[_Waiter] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Waiter | None] = asyncio.Queue()  # None: close
         self._batcher: asyncio.Task[None] | None = None
+        self._closing = False
 
     async def submit(self, request: PostcardRequest) -> None:
         """Save and enqueue one create; IngestUnavailable when it will not run."""
@@ -72,6 +72,8 @@ class Ingest:
             raise IngestUnavailable(
                 f"too many postcards are waiting ({waiting}); try again shortly", 503, 10
             )
+        if self._closing:
+            raise IngestUnavailable("the API is shutting down")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if self._batcher is None or self._batcher.done():
             self._batcher = asyncio.create_task(self._run(), name="ingest-batcher")
@@ -79,44 +81,47 @@ class Ingest:
         await done
 
     async def close(self) -> None:
-        """Stop the batcher; creates still queued are answered 503 (nothing of them was saved)."""
-        if self._batcher is not None:
-            self._batcher.cancel()
-            try:
-                await self._batcher
-            except asyncio.CancelledError:
-                pass
+        """Finish the batch in hand (each of its creates gets its true answer: a saved row
+        must not be answered 503, it would run), answer the creates still queued with 503
+        (nothing of them was saved), and stop."""
+        self._closing = True
+        if self._batcher is not None and not self._batcher.done():
+            self._queue.put_nowait(None)
+            await self._batcher
         while not self._queue.empty():
-            _, done = self._queue.get_nowait()
-            _settle(done, IngestUnavailable("the API is shutting down"))
+            waiter = self._queue.get_nowait()
+            if waiter is not None:
+                _settle(waiter[1], IngestUnavailable("the API is shutting down"))
 
     async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+        while not self._closing:
+            batch: list[_Waiter] = []
+            while len(batch) < MAX_BATCH and (batch == [] or not self._queue.empty()):
+                waiter = await self._queue.get()
+                if waiter is None:  # close(): stop after this batch
+                    break
+                batch.append(waiter)
+            if not batch:
+                continue
             try:
-                refused = await self._write([request for request, _ in batch])
-            except asyncio.CancelledError:
-                # Saved rows of a batch cut short are PENDING: the orphan sweep starts them.
-                for _, done in batch:
-                    _settle(done, IngestUnavailable("the API is shutting down"))
-                raise
-            except Exception as exc:  # answer every create whatever went wrong
+                refused = await self._write([r for r, _ in batch])
+            except Exception as exc:  # a bug: still answer every create
                 log.exception("ingest batch failed")
-                refused = dict.fromkeys(
-                    (r.task_id for r, _ in batch),
-                    IngestUnavailable(f"ingest failed: {type(exc).__name__}"),
-                )
-            for request, done in batch:
-                _settle(done, refused.get(request.task_id))
+                error = IngestUnavailable(f"ingest failed: {type(exc).__name__}")
+                refused = {r.task_id: error for r, _ in batch}
+            self._answer(batch, refused)
+
+    @staticmethod
+    def _answer(batch: list[_Waiter], refused: dict[str, IngestUnavailable]) -> None:
+        for request, done in batch:
+            _settle(done, refused.get(request.task_id))
 
     async def _write(self, batch: list[PostcardRequest]) -> dict[str, IngestUnavailable]:
         """Save and append a batch; the creates that will not run, with their answer."""
         unique = list({r.task_id: r for r in batch}.values())  # one row and entry per task id
         try:
             written, saved_at = await asyncio.to_thread(self.repository.insert_creates, unique)
-        except SQLAlchemyError as exc:
+        except Exception as exc:  # nothing was saved
             return self._refused(unique, f"the database is unavailable: {type(exc).__name__}")
         new = [r for r in unique if r.task_id in written]
         # A row already there is an earlier create of the same Idempotency-Key: claim it, so
@@ -126,7 +131,7 @@ class Ingest:
         if earlier:
             try:
                 gone = await asyncio.to_thread(self.repository.claim, earlier)
-            except SQLAlchemyError as exc:
+            except Exception as exc:
                 reason = f"the database is unavailable: {type(exc).__name__}"
                 refused |= self._refused(earlier, reason)
             else:
@@ -135,8 +140,8 @@ class Ingest:
         if new:
             try:
                 await self.stream.append(new)
-            except (RedisError, OSError) as exc:
-                reason = f"the task queue (Redis) is unavailable: {exc}"
+            except Exception as exc:  # RedisError, OSError, or anything else: refuse them
+                reason = f"the task queue (Redis) is unavailable: {exc or type(exc).__name__}"
                 tombstones = await self._refuse(new, saved_at)
                 refused |= self._refused([r for r in new if r.task_id in tombstones], reason)
             else:
@@ -155,7 +160,7 @@ class Ingest:
             return await asyncio.to_thread(
                 self.repository.refuse, [r.task_id for r in requests], saved_at
             )
-        except SQLAlchemyError:
+        except Exception:
             log.exception(
                 "refusing failed creates failed; they run",
                 extra={"task_ids": [r.task_id for r in requests]},

@@ -280,29 +280,42 @@ async def test_a_cancelled_create_does_not_cancel_the_others_of_its_batch(
         repo.engine.dispose()
 
 
-async def test_close_answers_creates_still_waiting_with_503(api_settings: Settings) -> None:
+async def test_close_finishes_the_batch_in_hand_and_answers_the_queued_ones_503(
+    api_settings: Settings,
+) -> None:
     repo = repository(api_settings)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
     release = asyncio.Event()
     real_write = ingest._write
 
-    async def stuck(batch: Any) -> Any:
+    async def held(batch: Any) -> Any:
         await release.wait()
         return await real_write(batch)
 
-    ingest._write = stuck  # type: ignore[method-assign]
+    ingest._write = held  # type: ignore[method-assign]
     try:
-        same = request("never written")
-        creates = [asyncio.create_task(ingest.submit(r)) for r in (same, same.model_copy())]
-        queued = asyncio.create_task(ingest.submit(request("queued behind")))
+        in_hand = request("in the batch being written")
+        writing = asyncio.create_task(ingest.submit(in_hand))
+        await asyncio.sleep(0.05)  # its batch is being written
+        same = request("queued behind")
+        queued = [asyncio.create_task(ingest.submit(r)) for r in (same, same.model_copy())]
         await asyncio.sleep(0.05)
-        await ingest.close()
-        for create in [*creates, queued]:
+        closing = asyncio.create_task(ingest.close())
+        await asyncio.sleep(0.05)
+        assert not closing.done(), "close waits for the batch in hand"
+        release.set()
+        await asyncio.wait_for(closing, 10)
+        await asyncio.wait_for(writing, 5)  # its row was saved: it gets its true answer, 202
+        assert repo.get(in_hand.task_id) is not None
+        for create in queued:
             with pytest.raises(IngestUnavailable) as refused:
                 await asyncio.wait_for(create, 5)
             assert refused.value.status_code == 503
         assert repo.get_for_create(same.task_id) is None, "nothing of them was saved"
+        assert await stream_task_ids(api_settings) == [in_hand.task_id]
+        with pytest.raises(IngestUnavailable):
+            await ingest.submit(request("after close"))
     finally:
         await redis.aclose()
         repo.engine.dispose()
