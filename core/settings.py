@@ -140,11 +140,11 @@ class Settings(BaseSettings):
     code_provider: ProviderName | None = None
     """Page provider: local, anthropic (default when ANTHROPIC_API_KEY is set), instant, sleepy."""
     text_provider_fallbacks: str | None = None
-    """Comma list tried after a non-retryable text failure, e.g. local."""
+    """Comma list tried after a non-retryable text failure (unset: local; none: no fallback)."""
     image_provider_fallbacks: str | None = None
-    """Comma list tried after a non-retryable image failure, e.g. local."""
+    """Comma list tried after a non-retryable image failure (unset: local; none: no fallback)."""
     code_provider_fallbacks: str | None = None
-    """Comma list tried after a non-retryable page failure, e.g. local."""
+    """Comma list tried after a non-retryable page failure (unset: local; none: no fallback)."""
     provider_strategy: Literal["balanced", "quality_first", "speed_first", "cost_optimized"] = (
         "balanced"
     )

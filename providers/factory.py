@@ -34,7 +34,7 @@ def chain_names(settings: Settings, role: Role) -> list[str]:
         "code": settings.code_provider_fallbacks,
     }[role]
     first = settings.provider_for(role)
-    if extra is None:
+    if not (extra or "").strip():  # unset or empty: the default
         extra = "local" if first in _REAL.values() else ""
     names = [first]
     for name in extra.split(","):

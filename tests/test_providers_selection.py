@@ -50,6 +50,8 @@ def test_default_is_local_without_keys_and_real_with_them() -> None:
         "local",
     ]
     assert chain_names(provider_settings(text_provider="instant"), "text") == ["instant"]
+    empty = provider_settings(anthropic_api_key="k", code_provider_fallbacks=" ")
+    assert chain_names(empty, "code") == ["anthropic", "local"]  # an empty line in .env
 
 
 def test_fallback_lists_come_from_settings() -> None:
