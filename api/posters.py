@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from PIL import UnidentifiedImageError
 
 from api.sharing import shared
-from core.db import Postcard
+from core.db import Postcard, PostcardRevision
 from core.models import Content, PostcardStatus
 from core.settings import Settings
 from core.storage import BlobStore
@@ -37,16 +38,20 @@ class PosterSource:
     content: Content
 
 
+RevisionLookup = Callable[[str, int], PostcardRevision | None]
+"""Finds one stored revision of a postcard (core.revisions.RevisionRepository.get)."""
+
+
 def latest_revision(row: Postcard) -> int:
-    """The postcard's current revision: 1 until regenerate records later ones."""
-    return 1
+    """The revision whose results the postcard shows: its latest completed one."""
+    return row.revision or 1
 
 
-def poster_source(row: Postcard, revision: int | None = None) -> PosterSource:
-    """The picture and words of `revision` (the latest by default) of a COMPLETED postcard.
-
-    Regenerate plugs in here: a later revision resolves to that revision's stored image key
-    and content, and each revision's poster is cached under its own key."""
+def poster_source(
+    row: Postcard, revision: int | None = None, find: RevisionLookup | None = None
+) -> PosterSource:
+    """The picture and words of `revision` (the latest by default) of a COMPLETED postcard;
+    an older revision's come from its stored record, which `find` reads."""
     if row.status != PostcardStatus.COMPLETED.value:
         raise PosterUnavailable(
             409,
@@ -54,13 +59,23 @@ def poster_source(row: Postcard, revision: int | None = None) -> PosterSource:
         )
     latest = latest_revision(row)
     wanted = latest if revision is None else revision
+    image_key, content = row.image_key, row.content
     if wanted != latest:
-        raise PosterUnavailable(404, f"postcard {row.task_id!r} has no revision {wanted}")
-    if not row.image_key or not row.content:
+        older = find(row.task_id, wanted) if find else None
+        if older is None:
+            raise PosterUnavailable(404, f"postcard {row.task_id!r} has no revision {wanted}")
+        if older.status != PostcardStatus.COMPLETED.value:
+            raise PosterUnavailable(
+                409,
+                f"revision {wanted} of postcard {row.task_id!r} is {older.status}: "
+                "its poster is made once it is COMPLETED",
+            )
+        image_key, content = older.image_key, older.content
+    if not image_key or not content:
         raise PosterUnavailable(
             409, f"postcard {row.task_id!r} has no stored illustration or copy to draw a poster"
         )
-    return PosterSource(wanted, row.image_key, Content.model_validate(row.content))
+    return PosterSource(wanted, image_key, Content.model_validate(content))
 
 
 def poster_key(task_id: str, revision: int) -> str:
@@ -68,9 +83,11 @@ def poster_key(task_id: str, revision: int) -> str:
     return f"posters/{task_id}-r{revision}.png"
 
 
-async def poster_png(store: BlobStore, row: Postcard, revision: int | None = None) -> bytes:
+async def poster_png(
+    store: BlobStore, row: Postcard, revision: int | None = None, find: RevisionLookup | None = None
+) -> bytes:
     """The poster's PNG: from the cache, or drawn (in a thread: it takes CPU) and cached."""
-    source = poster_source(row, revision)
+    source = await asyncio.to_thread(poster_source, row, revision, find)
     key = poster_key(row.task_id, source.revision)
     if store.exists(key):
         return store.get(key)

@@ -109,3 +109,51 @@ async def test_the_poster_of_a_finished_postcard_is_drawn_once_and_cached(
             assert refused.status_code == 409, refused.text
             assert f"is {state.value}" in refused.json()["detail"]
             assert not store.exists(f"posters/{other}-r1.png")
+
+
+async def revision_done(http: httpx.AsyncClient, task_id: str, revision: int) -> dict:
+    for _ in range(300):
+        body = (await http.get(f"/api/v1/postcards/status/{task_id}")).json()
+        mine = [r for r in body["revisions"] if r["revision"] == revision]
+        if mine and mine[0]["status"] in ("COMPLETED", "FAILED"):
+            assert mine[0]["status"] == "COMPLETED", mine
+            return body
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"revision {revision} of {task_id} never ended")
+
+
+async def test_each_revision_has_its_own_poster(
+    client: Client, settings: Settings, redis_server: RedisServer
+) -> None:
+    async with running_stack(settings, client, redis_server.url) as stack:
+        http = stack.http
+        created = await http.post(
+            "/api/v1/postcards/create", json={"prompt": "A birthday card for Anna from Leo"}
+        )
+        task_id = created.json()["task_id"]
+        await wait_completed(http, task_id)
+        path = f"/api/v1/postcards/{task_id}/poster.png"
+        store = blob_store(stack.settings)
+        first = await http.get(path)
+        assert first.status_code == 200
+
+        answer = await http.post(
+            f"/api/v1/postcards/{task_id}/regenerate",
+            json={"step": "content", "instruction": "more formal"},
+        )
+        assert answer.status_code == 202, answer.text
+        body = await revision_done(http, task_id, 2)
+        assert body["revision"] == 2
+
+        latest = await http.get(path)
+        assert latest.status_code == 200 and latest.content != first.content
+        assert store.get(f"posters/{task_id}-r2.png") == latest.content
+        assert (await http.get(path, params={"revision": 2})).content == latest.content
+        # Revision 1 is drawn again from its stored record, not from the postcard's row.
+        store.path(f"posters/{task_id}-r1.png").unlink()
+        older = await http.get(path, params={"revision": 1})
+        assert older.status_code == 200 and older.content == first.content
+        assert (await http.get(path, params={"revision": 3})).status_code == 404
+
+        frame = await http.get(f"/preview/{task_id}")
+        assert f"/api/v1/postcards/{task_id}/poster.png?revision=2" in frame.text
