@@ -34,10 +34,11 @@ def chain_names(settings: Settings, role: Role) -> list[str]:
         "code": settings.code_provider_fallbacks,
     }[role]
     first = settings.provider_for(role)
-    if not (extra or "").strip():  # unset or empty: the default
-        extra = "local" if first in _REAL.values() else ""
+    listed = (extra or "").strip()
+    if not listed:  # unset or empty: the default
+        listed = "local" if first in _REAL.values() else ""
     names = [first]
-    for name in extra.split(","):
+    for name in listed.split(","):
         name = name.strip().lower()
         if name and name != "none" and name not in names:
             names.append(name)
