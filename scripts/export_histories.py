@@ -1,7 +1,8 @@
 """Export the histories that the replay tests hold the workflow to.
 
-Runs PostcardWorkflow on a throwaway dev server (one completed run, one failed at the image
-step), then exports each with `temporal workflow show --output json` into tests/histories/.
+Runs PostcardWorkflow on a throwaway dev server (one completed run, a regenerate of its copy,
+one run failed at the image step), then exports each with `temporal workflow show --output json`
+into tests/histories/.
 
 Until the first release these files are simply re-exported after a workflow change (`--force`).
 From the first release on, a change goes behind `workflow.patched` and its histories are
@@ -30,6 +31,7 @@ from core.devserver import (
     temporal_binary,
 )
 from core.migrate import migrate
+from core.models import KeptResults
 from core.settings import Settings
 from tests.harness import make_request, running_worker, start_postcard
 from tests.test_pipeline import BlockedImage, FixedFactory
@@ -51,12 +53,23 @@ async def run_cases(address: str, workdir: Path, prefix: str, skip: set[str]) ->
     client = await Client.connect(address, data_converter=pydantic_data_converter)
     ids = []
     completed, failed = f"{prefix}-completed", f"{prefix}-failed-image"
-    if completed not in skip:
+    revision = f"{prefix}-completed-r2"
+    if completed not in skip or revision not in skip:
         async with running_worker(client, settings) as (_, queue):
             request = make_request("做一张温馨可爱的生日明信片")
-            request.task_id = completed
-            await (await start_postcard(client, request, queue)).result()
+            request.task_id = f"{prefix}-completed"
+            first = await (await start_postcard(client, request, queue)).result()
             ids.append(request.task_id)
+            # A regenerate of the copy: revision 2 keeps the concept and the image.
+            again = request.model_copy(
+                update={
+                    "revision": 2,
+                    "instruction": "更幽默一点",
+                    "kept": KeptResults(concept=first.concept, image=first.image),
+                }
+            )
+            await (await start_postcard(client, again, queue)).result()
+            ids.append(again.run_id)
     if failed not in skip:
         blocked = FixedFactory(settings, image=BlockedImage())
         async with running_worker(client, settings, blocked) as (_, queue):
@@ -78,7 +91,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     existing = {path.stem for path in OUT.glob("*.json")}
     skip = set() if args.force else existing
-    for case in ("completed", "failed-image"):
+    for case in ("completed", "completed-r2", "failed-image"):
         if f"{args.prefix}-{case}" in skip:
             print(f"kept {args.prefix}-{case} (exists; --force overwrites)")
     with tempfile.TemporaryDirectory() as tmp:

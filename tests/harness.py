@@ -71,7 +71,7 @@ async def start_postcard(
     return await client.start_workflow(
         PostcardWorkflow.run,
         request,
-        id=request.task_id,
+        id=request.run_id,
         task_queue=task_queue,
         result_type=PostcardResult,
     )
