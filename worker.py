@@ -7,6 +7,7 @@ import logging
 import py_compile
 import signal
 import sys
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,13 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRu
 from activities import PostcardActivities
 from core.logs import configure_logging
 from core.migrate import migrate
+from core.quotas import queue_rates
 from core.settings import Settings, get_settings
 from core.wiring import blob_store, redis_client, repository, temporal_client
 from ops.health import Liveness, health_endpoint, worker_probes
 from ops.temporal_metrics import export_sdk_metrics
 from providers.factory import ProviderFactory
+from providers.local import start_render_pool, stop_render_pool
 from workflows.postcard import PostcardWorkflow
 
 log = logging.getLogger("postcards.worker")
@@ -72,13 +75,26 @@ def cache_workflow_bytecode(*workflow_classes: type) -> list[Path]:
     return written
 
 
-def build_worker(
+def activity_tuning(settings: Settings) -> dict[str, Any]:
+    """The activity-side part of `worker_tuning`, for workers that run no workflows."""
+    tuning = worker_tuning(settings)
+    keys = ("max_concurrent_activities", "activity_task_poller_behavior")
+    return {key: tuning[key] for key in keys if key in tuning}
+
+
+def build_workers(
     client: Client,
     settings: Settings,
     providers: ProviderFactory | None = None,
     task_queue: str | None = None,
-) -> Worker:
-    """A worker with every workflow and activity of the product registered."""
+) -> list[Worker]:
+    """The product's worker, then one activity worker per provider quota queue.
+
+    All share one set of activities (one database engine, one provider factory). A quota
+    worker declares its queue's rate (`max_task_queue_activities_per_second`), which the
+    Temporal server enforces across every worker polling that queue (core/quotas.py).
+    """
+    queue = task_queue or settings.temporal_task_queue
     activities = PostcardActivities(
         repository(settings),
         blob_store(settings),
@@ -86,14 +102,37 @@ def build_worker(
         settings.effective_public_base_url,
     )
     cache_workflow_bytecode(PostcardWorkflow)
-    return Worker(
+    main = Worker(
         client,
-        task_queue=task_queue or settings.temporal_task_queue,
+        task_queue=queue,
         workflows=[PostcardWorkflow],
         activities=activities.all(),
         graceful_shutdown_timeout=timedelta(seconds=20),
         **worker_tuning(settings),
     )
+    quota = [
+        Worker(
+            client,
+            task_queue=name,
+            activities=activities.all(),
+            max_task_queue_activities_per_second=rate,
+            graceful_shutdown_timeout=timedelta(seconds=20),
+            **activity_tuning(settings),
+        )
+        for name, rate in sorted(queue_rates(settings, queue).items())
+    ]
+    return [main, *quota]
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    providers: ProviderFactory | None = None,
+    task_queue: str | None = None,
+) -> Worker:
+    """A worker with every workflow and activity of the product registered (no quota queues)."""
+    no_quotas = settings.model_copy(update={"gemini_rpm": None, "anthropic_rpm": None})
+    return build_workers(client, no_quotas, providers, task_queue)[0]
 
 
 async def main() -> None:
@@ -102,23 +141,36 @@ async def main() -> None:
     configure_logging(settings.log_level, settings.log_format)
     export_sdk_metrics(settings.metrics_host, settings.worker_metrics_port)
     migrate(settings.effective_database_url)
+    # Before the client connects: the pool's forkserver starts while this process is small.
+    start_render_pool(settings.local_render_processes)
     client = await temporal_client(settings)
-    worker = build_worker(client, settings)
+    workers = build_workers(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     log.info(
         "worker started",
-        extra={"task_queue": settings.temporal_task_queue, "temporal": settings.temporal_address},
+        extra={
+            "task_queues": [w.task_queue for w in workers],
+            "temporal": settings.temporal_address,
+        },
     )
     liveness = Liveness(("temporal", "database"), settings.health_max_age_s)
     probes = worker_probes(client, settings.effective_database_url)
     port = settings.worker_app_metrics_port
-    async with worker, health_endpoint(settings.metrics_host, port, liveness, probes):
-        liveness.running = True
-        await stop.wait()
-        log.info("worker stopping: finishing activities in hand")
+    try:
+        async with AsyncExitStack() as running:
+            for worker in workers:
+                await running.enter_async_context(worker)
+            await running.enter_async_context(
+                health_endpoint(settings.metrics_host, port, liveness, probes)
+            )
+            liveness.running = True
+            await stop.wait()
+            log.info("worker stopping: finishing activities in hand")
+    finally:
+        stop_render_pool()
     log.info("worker stopped")
 
 
