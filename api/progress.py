@@ -11,13 +11,13 @@ import asyncio
 import enum
 import logging
 import weakref
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from temporalio.client import Client, WorkflowQueryRejectedError
 from temporalio.common import QueryRejectCondition
 
 from api.services import Services
+from api.shared_answers import SharedAnswers
 from core.closed_runs import settle_closed_run
 from core.db import Postcard
 from core.models import PostcardStatus, Progress
@@ -26,7 +26,6 @@ log = logging.getLogger("postcards.api")
 QUERY_TIMEOUT = timedelta(seconds=2)
 FINAL = {PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value}
 CACHE_S = 0.25
-PRUNE_AT = 1024
 
 
 class Closed(enum.Enum):
@@ -38,14 +37,10 @@ class Closed(enum.Enum):
 Answer = Progress | Closed | None
 
 
-@dataclass
-class _Shared:
-    answer: asyncio.Task[Answer]
-    fresh_until: float = field(default=float("inf"))
-
-
-# Per client (one per app and event loop), task id → the latest or in-flight answer.
-_answers: weakref.WeakKeyDictionary[Client, dict[str, _Shared]] = weakref.WeakKeyDictionary()
+# Per client (one per app and event loop): task id → the latest or in-flight answer.
+_answers: weakref.WeakKeyDictionary[Client, SharedAnswers[str, Answer]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def _ask(client: Client, task_id: str) -> Answer:
@@ -68,23 +63,10 @@ async def _ask(client: Client, task_id: str) -> Answer:
 
 async def shared_answer(client: Client, task_id: str) -> Answer:
     """The `progress` query's answer for `task_id`, asked at most once per CACHE_S."""
-    loop = asyncio.get_running_loop()
-    answers = _answers.setdefault(client, {})
-    shared = answers.get(task_id)
-    if shared is None or loop.time() >= shared.fresh_until:
-        if len(answers) >= PRUNE_AT:
-            now = loop.time()
-            for stale in [k for k, v in answers.items() if now >= v.fresh_until]:
-                del answers[stale]
-        shared = answers[task_id] = _Shared(loop.create_task(_ask(client, task_id)))
-        entry = shared
-
-        def keep_briefly(_: asyncio.Task[Answer]) -> None:
-            entry.fresh_until = loop.time() + CACHE_S
-
-        shared.answer.add_done_callback(keep_briefly)
-    # A caller that goes away (a closed tab) must not cancel the answer others wait for.
-    return await asyncio.shield(shared.answer)
+    answers = _answers.get(client)
+    if answers is None:
+        answers = _answers[client] = SharedAnswers(CACHE_S)
+    return await answers.get(task_id, lambda: _ask(client, task_id))
 
 
 async def current_state(services: Services, row: Postcard) -> tuple[Postcard, Progress | None]:

@@ -7,6 +7,7 @@ never repeats a secret's value: the settings object turns it into a start-up fai
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,8 +21,11 @@ MIN_SHARE_SECRET = 32
 MIN_METRICS_TOKEN = 16
 
 
+@lru_cache(maxsize=8)
 def parse_api_keys(text: str) -> dict[str, str]:
-    """`key:user[,key:user]` as key → user; ValueError naming API_KEYS for any bad entry."""
+    """`key:user[,key:user]` as key → user; ValueError naming API_KEYS for any bad entry.
+
+    Read on every request (the result is shared: callers must not change it)."""
     users: dict[str, str] = {}
     entries = text.split(",")
     for number, entry in enumerate(entries, start=1):

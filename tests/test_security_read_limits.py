@@ -137,9 +137,24 @@ async def test_a_hundred_watchers_of_one_postcard_cost_one_progress_query(
                     *(http.get(f"/api/v1/postcards/status/{task_id}") for _ in range(100))
                 )
                 elapsed = time.monotonic() - began
-            assert all(p.status_code == 200 for p in polls)
-            assert 1 <= len(QUERIES) <= 1 + elapsed / CACHE_S, (len(QUERIES), elapsed)
-            assert len(QUERIES) < 25
+                assert all(p.status_code == 200 for p in polls)
+                assert 1 <= len(QUERIES) <= 1 + elapsed / CACHE_S, (len(QUERIES), elapsed)
+                assert len(QUERIES) < 25
+
+                # Ten event streams (each ticking twice a second) for two seconds.
+                await asyncio.sleep(CACHE_S * 2)
+                QUERIES.clear()
+                began = time.monotonic()
+                async with AsyncExitStack() as tabs:
+                    for _ in range(10):
+                        tab = await tabs.enter_async_context(
+                            http.stream("GET", f"/api/v1/postcards/{task_id}/events")
+                        )
+                        assert tab.status_code == 200
+                    await asyncio.sleep(2.0)
+                    elapsed = time.monotonic() - began
+                    asked = len(QUERIES)
+            assert 1 <= asked <= 1 + elapsed / CACHE_S, (asked, elapsed)
         finally:
             await handle.signal(ProgressProbe.finish)
             await handle.result()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -13,9 +14,11 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import PostcardDep, ServicesDep, UserDep
 from api.services import Services
+from api.shared_answers import SharedAnswers
 from api.status import status_of
 from api.stream_slots import LeasedStream, stream_slots
 from core.models import PostcardStatus
+from core.repository import PostcardRepository
 
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
 
@@ -26,9 +29,22 @@ HEARTBEAT_S = 10.0
 # the browser reconnects on its own with Last-Event-ID and misses nothing.
 WINDOW_S = 15.0
 RETRY_MS = 1000
+Body = tuple[str, bool] | None
+# Per database: every stream on one postcard shares one status body per half tick.
+_bodies: weakref.WeakKeyDictionary[PostcardRepository, SharedAnswers[str, Body]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-async def current_body(services: Services, task_id: str) -> tuple[str, bool] | None:
+async def shared_body(services: Services, task_id: str) -> Body:
+    """`current_body`, computed once per TICK_S / 2 for all the streams watching `task_id`."""
+    bodies = _bodies.get(services.repository)
+    if bodies is None:
+        bodies = _bodies[services.repository] = SharedAnswers(TICK_S / 2)
+    return await bodies.get(task_id, lambda: current_body(services, task_id))
+
+
+async def current_body(services: Services, task_id: str) -> Body:
     """The status body as JSON and whether it is final; None once the row is gone."""
     row = await asyncio.to_thread(services.repository.get, task_id)
     if row is None:
@@ -53,7 +69,7 @@ async def stream(services: Services, task_id: str, last_id: str | None) -> Async
     yield f"retry: {RETRY_MS}\n\n".encode()
     started = last_beat = time.monotonic()
     while True:
-        current = await current_body(services, task_id)
+        current = await shared_body(services, task_id)
         if current is None:
             return
         body, final = current
