@@ -1,6 +1,7 @@
 """Benchmark of the local engine: milliseconds per illustration (and per page), printed as JSON.
 
-Run with `.venv/bin/python bench/bench_engine.py [--rounds N] [--width W --height H]`.
+Run with `.venv/bin/python bench/bench_engine.py [--rounds N] [--width W --height H] [--styles]`.
+`--styles` also renders every wish in each art style and adds a CPU summary per style.
 `cpu` figures are this process's CPU time, the cost on one core even when the machine is busy;
 `wall` figures are elapsed time and grow with whatever else the machine is doing.
 """
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from core.models import PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
+from engine.styles import STYLES
 
 WISHES = (
     "创建一个生日祝福明信片，温馨可爱风格",
@@ -59,6 +61,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--width", type=int, default=1024)
     parser.add_argument("--height", type=int, default=1024)
+    parser.add_argument("--styles", action="store_true", help="also time each art style")
     args = parser.parse_args()
     image_ms: list[float] = []
     image_cpu_ms: list[float] = []
@@ -96,7 +99,31 @@ def main() -> None:
         "page": _summary(page_ms),
         "png_kb_mean": round(statistics.fmean(sizes) / 1024, 1),
     }
+    if args.styles:
+        result["illustration_cpu_by_style"] = {
+            style: _summary(_style_cpu_ms(style, args.rounds, args.width, args.height))
+            for style in STYLES
+        }
     print(json.dumps(result, indent=2))
+
+
+def _style_cpu_ms(style: str, rounds: int, width: int, height: int) -> list[float]:
+    """CPU milliseconds per illustration of every wish asked for in one art style."""
+    timings = []
+    for round_number in range(rounds):
+        for number, wish in enumerate(WISHES):
+            request = PostcardRequest(
+                task_id=f"bench-{style}-{number}",
+                user_input=wish,
+                style=style,
+                variation=round_number,
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+            concept = make_concept(request)
+            start = time.process_time()
+            render_illustration(concept, None, width=width, height=height, seed=round_number)
+            timings.append((time.process_time() - start) * 1000)
+    return timings
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,22 +65,35 @@ def sheet_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+def render_card(out: Path, slug: str, request: PostcardRequest) -> SampleCard:
+    """Render one request to `slug.png` and `slug.html` under `out`."""
+    concept = make_concept(request)
+    content = write_content(request, concept)
+    png = render_illustration(concept, content, seed=request.variation)
+    (out / f"{slug}.png").write_bytes(png)
+    page = out / f"{slug}.html"
+    page.write_text(render_page(concept, content, f"{slug}.png"), encoding="utf-8")
+    return SampleCard(slug, concept, content, png, page)
+
+
+def sample_request(number: int, wish: str, style: str | None = None) -> PostcardRequest:
+    """A sample request, dated so that samples are the same on every run."""
+    return PostcardRequest(
+        task_id=f"sample-{number}",
+        user_input=wish,
+        style=style,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
 def render_samples(out: Path, wishes: tuple[str, ...] = SAMPLE_WISHES) -> list[SampleCard]:
     """Render every wish to `NN.png` and `NN.html` under `out`."""
     out.mkdir(parents=True, exist_ok=True)
     cards = []
     for number, wish in enumerate(wishes, start=1):
-        request = PostcardRequest(
-            task_id=f"sample-{number}", user_input=wish, created_at=datetime(2026, 1, 1, tzinfo=UTC)
-        )
-        concept = make_concept(request)
-        content = write_content(request, concept)
-        png = render_illustration(concept, content, seed=request.variation)
-        slug = f"{number:02d}-{concept.occasion}"
-        (out / f"{slug}.png").write_bytes(png)
-        page = out / f"{slug}.html"
-        page.write_text(render_page(concept, content, f"{slug}.png"), encoding="utf-8")
-        cards.append(SampleCard(slug, concept, content, png, page))
+        request = sample_request(number, wish)
+        occasion = make_concept(request).occasion
+        cards.append(render_card(out, f"{number:02d}-{occasion}", request))
     return cards
 
 
@@ -96,8 +110,19 @@ def _fit(
     return text + "…"
 
 
-def contact_sheet(cards: list[SampleCard], columns: int = 4, tile: int = 280) -> Image.Image:
-    """A grid of the illustrations with each card's title and occasion beneath."""
+def default_caption(card: SampleCard) -> tuple[str, str]:
+    """A card's title, and its occasion, layout and language."""
+    occasion = card.concept.occasion.replace("_", " ")
+    return card.content.title, f"{occasion} · {card.concept.layout} · {card.content.language}"
+
+
+def contact_sheet(
+    cards: list[SampleCard],
+    columns: int = 4,
+    tile: int = 280,
+    describe: Callable[[SampleCard], tuple[str, str]] = default_caption,
+) -> Image.Image:
+    """A grid of the illustrations with a two-line caption beneath each."""
     rows = (len(cards) + columns - 1) // columns
     gap, caption = 16, 58
     sheet = Image.new(
@@ -111,15 +136,19 @@ def contact_sheet(cards: list[SampleCard], columns: int = 4, tile: int = 280) ->
         picture = Image.open(io.BytesIO(card.png)).convert("RGB")
         picture.thumbnail((tile, tile), Image.Resampling.LANCZOS)
         sheet.paste(picture, (x + (tile - picture.width) // 2, y))
-        occasion = card.concept.occasion.replace("_", " ")
-        label = f"{occasion} · {card.concept.layout} · {card.content.language}"
+        title, label = describe(card)
         draw.text(
             (x, y + tile + 8),
-            _fit(draw, card.content.title, title_font, tile),
+            _fit(draw, title, title_font, tile),
             font=title_font,
             fill=(40, 36, 44),
         )
-        draw.text((x, y + tile + 34), label, font=label_font, fill=(110, 104, 112))
+        draw.text(
+            (x, y + tile + 34),
+            _fit(draw, label, label_font, tile),
+            font=label_font,
+            fill=(110, 104, 112),
+        )
     return sheet
 
 

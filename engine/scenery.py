@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PIL import Image, ImageChops, ImageDraw
@@ -77,9 +78,13 @@ def _ink_wash(canvas: Canvas, layer: Image.Image, points: list[Point]) -> None:
     layer.putalpha(ImageChops.multiply(layer.getchannel("A"), mask))
     draw = ImageDraw.Draw(layer)
     dark = shade(canvas.roles.scenery, 0.12)
-    for offset in (0.0, 0.5):
-        width = max(1, round(canvas.unit * canvas.rng.uniform(0.5, 1.1)))
-        draw.line([(x, y + offset * canvas.unit) for x, y in points], alpha(dark, 0.9), width)
+    # One brush stroke along the ridge: it swells and thins as the brush presses and lifts.
+    phase, u = canvas.rng.uniform(0, math.tau), canvas.unit
+    lower = [
+        (x, y + u * (0.3 + 1.4 * abs(math.sin(i * 0.23 + phase)) ** 2))
+        for i, (x, y) in enumerate(points)
+    ]
+    draw.polygon([*points, *reversed(lower)], alpha(dark, 0.92))
 
 
 def ground(canvas: Canvas) -> None:

@@ -5,17 +5,21 @@ from __future__ import annotations
 import io
 import random
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
+from cli.main import app
 from core.models import Concept, Content, PostcardRequest
 from engine import make_concept, render_illustration, write_content
 from engine.landmarks import LANDMARK_PAINTERS
 from engine.paint import Canvas, Roles
 from engine.places import PLACES, Place, find_place
 from engine.profiles import PROFILES
+from engine.styles import STYLES
 
 SKY_LANDMARKS = {"aurora"}
 
@@ -123,3 +127,13 @@ def test_an_unknown_place_falls_back_to_the_travel_scene(text: str, name: str) -
 def test_words_that_only_look_like_places_are_not_places() -> None:
     for text in ("a pink panda birthday card", "墨绿色的卡片", "roman holiday vibes", "room 101"):
         assert find_place(text) is None, text
+
+
+def test_sample_command_draws_the_style_and_place_sheets(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["sample", "--styles", "--places", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    styles, places = Image.open(tmp_path / "styles.png"), Image.open(tmp_path / "places.png")
+    assert styles.width > styles.height and places.width >= 1000
+    assert len(list(tmp_path.glob("s[1-3]-*.html"))) == 3 * len(STYLES)
+    assert len(list(tmp_path.glob("p[0-9][0-9]-*.png"))) == 12
+    assert not (tmp_path / "sheet.png").exists()  # only the sheets that were asked for
