@@ -16,7 +16,7 @@ console = Console(highlight=False)
 
 def _line(line: CheckLine) -> str:
     mark = "[green]ok[/]  " if line.ok else "[bold red]FAIL[/]"
-    text = f"{mark} {line.provider:<9} {line.step:<13} {line.model:<40} {line.latency_ms:>8.0f} ms"
+    text = f"{mark} {line.provider:<9} {line.step:<13} {line.model:<46} {line.latency_ms:>8.0f} ms"
     if line.error is not None:
         text += f"\n     {line.error.type}: {line.error.message}"
     return text

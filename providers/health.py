@@ -30,7 +30,7 @@ class ProviderHealth:
         variable = KEY_VARIABLES.get(provider, "the API key")
         KEY_REJECTIONS.labels(provider).inc()
         log.error(
-            "%s was rejected by %s: fix the key; steps fall back meanwhile",
+            "%s is not accepted by %s (rejected or not set): fix it; steps fall back meanwhile",
             variable,
             provider,
             extra={"provider": provider, "step": step, "key_variable": variable, "error": reason},
