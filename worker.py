@@ -23,7 +23,7 @@ from core.settings import Settings, get_settings
 from core.wiring import blob_store, redis_client, repository, temporal_client
 from ops.health import Liveness, health_endpoint, worker_probes
 from ops.temporal_metrics import export_sdk_metrics
-from providers.factory import ProviderFactory
+from providers.factory import ProviderFactory, chain_names
 from providers.local import start_render_pool, stop_render_pool
 from workflows.postcard import PostcardWorkflow
 
@@ -80,6 +80,11 @@ def activity_tuning(settings: Settings) -> dict[str, Any]:
     tuning = worker_tuning(settings)
     keys = ("max_concurrent_activities", "activity_task_poller_behavior")
     return {key: tuning[key] for key in keys if key in tuning}
+
+
+def renders_locally(settings: Settings) -> bool:
+    """Whether the local engine draws an illustration or a page here (so a render pool helps)."""
+    return any("local" in chain_names(settings, role) for role in ("image", "code"))
 
 
 def build_workers(
@@ -142,7 +147,8 @@ async def main() -> None:
     export_sdk_metrics(settings.metrics_host, settings.worker_metrics_port)
     migrate(settings.effective_database_url)
     # Before the client connects: the pool's forkserver starts while this process is small.
-    start_render_pool(settings.local_render_processes)
+    if renders_locally(settings):
+        start_render_pool(settings.local_render_processes)
     client = await temporal_client(settings)
     workers = build_workers(client, settings)
     stop = asyncio.Event()

@@ -11,9 +11,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
+from core.settings import Settings
 from providers import local
 from providers.local import LocalProvider, start_render_pool, stop_render_pool
 from tests.harness import make_request
+from worker import renders_locally
 
 
 @pytest.fixture
@@ -84,3 +86,11 @@ async def test_a_dead_render_process_fails_one_attempt_and_the_pool_is_replaced(
 
 def test_zero_processes_means_no_pool() -> None:
     assert start_render_pool(0) is None and local._pool is None
+
+
+def test_the_worker_starts_a_pool_only_when_the_local_engine_draws() -> None:
+    sleepy = {"_env_file": None, "image_provider": "sleepy", "code_provider": "sleepy"}
+
+    assert not renders_locally(Settings(**sleepy))  # type: ignore[arg-type]
+    assert renders_locally(Settings(**sleepy | {"code_provider_fallbacks": "local"}))  # type: ignore[arg-type]
+    assert renders_locally(Settings(_env_file=None))  # type: ignore[call-arg]
