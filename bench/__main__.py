@@ -1,7 +1,7 @@
 """`python -m bench [--quick] [--repeat N] [scenario …]` (or `scripts/dev.sh bench …`).
 
 Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants,
-heartbeat and local (CPU-bound steps), crowd, quota;
+heartbeat and local (CPU-bound steps), crowd, quota, sse (creates while streams watch);
 no name runs the first five plus sleepy. `chart` redraws docs/performance.png from the results.
 Each scenario starts its own dev servers and processes on free loopback ports, stops by
 itself, and writes `<name>.json` and `<name>.md` (plus `summary.md`) into the results folder.
@@ -25,6 +25,7 @@ from bench.heartbeat_gaps import heartbeat
 from bench.latency import latency, sleepy
 from bench.local_ratio import local
 from bench.report import ScenarioResult, markdown, write
+from bench.sse import sse
 from bench.storage import storage
 from bench.throughput import throughput, variants
 
@@ -42,6 +43,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[ScenarioResult]]] = {
     "crowd": crowd,
     "crowd3000": crowd3000,
     "crowd-crash": crowd_crash,
+    "sse": sse,
 }
 DEFAULT = ("throughput", "latency", "create", "storage", "sleepy")
 
