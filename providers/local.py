@@ -20,7 +20,8 @@ from functools import partial
 from typing import TypeVar
 
 from core.models import Concept, Content, PostcardRequest
-from engine import make_concept, render_illustration, render_page, write_content
+from engine import render_illustration, render_page
+from engine.revise import concept_for, content_for, image_for, page_for
 from providers.base import Picture, Usage
 
 LOCAL_MODEL = "local-engine"
@@ -90,16 +91,16 @@ class LocalProvider:
         self._image_size = image_size
 
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
-        return make_concept(request), Usage(model=LOCAL_MODEL)
+        return concept_for(request), Usage(model=LOCAL_MODEL)
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
-        return write_content(request, concept), Usage(model=LOCAL_MODEL)
+        return content_for(request, concept), Usage(model=LOCAL_MODEL)
 
     async def illustrate(
         self, request: PostcardRequest, concept: Concept, content: Content | None
     ) -> Picture:
         width, height = self._image_size
-        seed = request.variation
+        concept, seed = image_for(request, concept)
         work = partial(render_illustration, concept, content, width=width, height=height, seed=seed)
         png = await _render(work, in_thread=True)
         return Picture(png, "image/png", width, height, Usage(model=LOCAL_MODEL))
@@ -107,5 +108,6 @@ class LocalProvider:
     async def page(
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str
     ) -> tuple[str, Usage]:
+        concept = page_for(request, concept)
         page = await _render(partial(render_page, concept, content, image_url), in_thread=False)
         return page, Usage(model=LOCAL_MODEL)
