@@ -1,19 +1,16 @@
-"""Reads and idempotent writes of the `postcards` table."""
+"""Writes of the `postcards` table (its only writer) and, through PostcardReads, its reads."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Connection
 
 from core.db import Postcard, as_utc, utcnow
 from core.ids import new_uuid
@@ -24,13 +21,15 @@ from core.models import (
     PostcardStatus,
     StepProgress,
 )
+from core.postcard_reads import REFUSED, PostcardReads, to_request
 
-REFUSED = "REFUSED"
-"""The status of a create the API answered 503 for: a tombstone that users never see (no
-status, no listing), kept so the starter drops its stream entry, which Redis may have
-applied even though its reply was lost. Not a PostcardStatus: clients never get it."""
+__all__ = ["REFUSED", "PostcardRepository", "to_request"]
+
 _CLOSED = (PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value, REFUSED)
 _TABLE: sa.Table = Postcard.__table__  # type: ignore[attr-defined]
+# A step write that loses the optimistic race this many times in a row gives up (and the
+# activity is retried by Temporal); two writers per row at most, so one retry is the norm.
+_MAX_RACES = 20
 
 
 def _unless_final(statement: sa.Update) -> sa.Update:
@@ -38,16 +37,6 @@ def _unless_final(statement: sa.Update) -> sa.Update:
     (a late or retried attempt's write, a second outcome), whoever writes it, and a refused
     create's tombstone is never brought to life by a run."""
     return statement.where(_TABLE.c.status.not_in(_CLOSED))
-
-
-def _visible(query: Any) -> Any:
-    """`query` without refused creates' tombstones: what users may see."""
-    return query.where(_TABLE.c.status != REFUSED)
-
-
-# A step write that loses the optimistic race this many times in a row gives up (and the
-# activity is retried by Temporal); two writers per row at most, so one retry is the norm.
-_MAX_RACES = 20
 
 
 @functools.cache
@@ -87,16 +76,9 @@ def _empty_steps() -> dict[str, Any]:
     return {step: StepProgress().model_dump(mode="json") for step in STEPS}
 
 
-class PostcardRepository:
-    """Every write is an upsert keyed by task id, so a retried step changes nothing twice."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+class PostcardRepository(PostcardReads):
+    """The `postcards` table's reads (PostcardReads) and its writes, the only ones: every write
+    is keyed by task id, so a retried step changes nothing twice."""
 
     def _insert_pending(self) -> Any:
         """`INSERT … ON CONFLICT (task_id) DO NOTHING RETURNING task_id` in this dialect."""
@@ -311,71 +293,6 @@ class PostcardRepository:
             exists = sa.select(table.c.task_id).where(table.c.task_id == task_id)
             return conn.execute(exists).first() is not None
 
-    def pending_before(self, cutoff: datetime, limit: int) -> list[PostcardRequest]:
-        """PENDING tasks created before `cutoff`, oldest first, as requests."""
-        with self._session() as session:
-            rows = session.exec(
-                select(Postcard)
-                .where(Postcard.status == PostcardStatus.PENDING.value)
-                .where(Postcard.created_at < cutoff)
-                .order_by(col(Postcard.created_at))
-                .limit(limit)
-            ).all()
-        return [to_request(row) for row in rows]
-
-    def unfinished_before(self, cutoff: datetime, limit: int) -> list[str]:
-        """Task ids of PENDING or PROCESSING rows not written since `cutoff`, oldest first."""
-        unfinished = (PostcardStatus.PENDING.value, PostcardStatus.PROCESSING.value)
-        with self._session() as session:
-            rows = session.exec(
-                select(Postcard.task_id)
-                .where(col(Postcard.status).in_(unfinished))
-                .where(Postcard.updated_at < cutoff)
-                .order_by(col(Postcard.updated_at))
-                .limit(limit)
-            ).all()
-        return list(rows)
-
-    def get(self, task_id: str) -> Postcard | None:
-        """One postcard by task id (never a refused create's tombstone)."""
-        with self._session() as session:
-            query = _visible(select(Postcard).where(Postcard.task_id == task_id))
-            return session.exec(query).first()
-
-    def get_for_create(self, task_id: str) -> Postcard | None:
-        """The row of a task id, a refused create's tombstone included (the create route
-        compares an Idempotency-Key repeat with the body first sent under that key)."""
-        with self._session() as session:
-            return session.exec(select(Postcard).where(Postcard.task_id == task_id)).first()
-
-    def list_for_user(
-        self, user_id: str | None, offset: int, limit: int, status: str | None = None
-    ) -> tuple[list[Postcard], int]:
-        """A page of postcards, newest first, and the total."""
-        with self._session() as session:
-            query = _visible(select(Postcard))
-            count = _visible(select(func.count()).select_from(Postcard))
-            if user_id is not None:
-                query = query.where(Postcard.user_id == user_id)
-                count = count.where(Postcard.user_id == user_id)
-            if status is not None:
-                query = query.where(Postcard.status == status)
-                count = count.where(Postcard.status == status)
-            rows = session.exec(
-                query.order_by(col(Postcard.created_at).desc(), col(Postcard.id).desc())
-                .offset(offset)
-                .limit(limit)
-            ).all()
-            return list(rows), int(session.exec(count).one())
-
-    def count_by_status(self) -> dict[str, int]:
-        """How many postcards are in each status (refused creates are not postcards)."""
-        with self._session() as session:
-            rows = session.exec(
-                _visible(select(Postcard.status, func.count())).group_by(Postcard.status)
-            ).all()
-            return {status: int(n) for status, n in rows}
-
 
 @functools.cache
 def _insert_pending_statement(dialect_name: str) -> Any:
@@ -414,17 +331,3 @@ _REPLACED_BY_A_RETRY = (
 )
 """The columns of `pending_values` but the ids: all a tombstone ever had set (`refuse` only
 applies to rows nothing else wrote)."""
-
-
-def to_request(row: Postcard) -> PostcardRequest:
-    """The request a row was saved from."""
-    return PostcardRequest(
-        task_id=row.task_id,
-        user_input=row.user_input,
-        style=row.style,
-        theme=row.theme,
-        language=row.language,
-        user_id=row.user_id,
-        created_at=as_utc(row.created_at) or utcnow(),
-        metadata={str(k): str(v) for k, v in (row.extra or {}).items()},
-    )
