@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 
 from core.models import STEPS
@@ -58,6 +59,20 @@ def local_files(blob_dir: Path, task_id: str) -> list[Path]:
     return [path for path in candidates if path.is_file()]
 
 
+def _percent(step: dict[str, Any]) -> str:
+    """` 40%` while a step that reports progress runs."""
+    pct = step.get("progress_pct")
+    return f" {pct}%" if step.get("status") == "running" and pct is not None else ""
+
+
+def _instead_of(step: dict[str, Any]) -> str:
+    """Who a fallback stood in for, and why."""
+    if not step.get("fallback_from"):
+        return ""
+    reason = escape(step.get("fallback_reason") or "?")
+    return f" (instead of {escape(step['fallback_from'])}: {reason})"
+
+
 def status_view(status: dict[str, Any]) -> Group:
     """The overview, one row per step, then the result or the error."""
     summary = _pairs()
@@ -76,9 +91,9 @@ def status_view(status: dict[str, Any]) -> Group:
         step = status.get("steps", {}).get(name, {})
         steps.add_row(
             name,
-            styled(step.get("status")),
+            styled(step.get("status")) + _percent(step),
             str(step.get("attempts", 0)),
-            step.get("provider") or "",
+            (step.get("provider") or "") + _instead_of(step),
             _time(step.get("started_at"), "%H:%M:%S"),
             step_duration(step),
             step.get("error") or "",
