@@ -98,9 +98,8 @@ def _data(results: Postcard | PostcardRevision, task_id: str, settings: Settings
 
 
 def revision_out(revision: PostcardRevision) -> RevisionOut:
-    """One line of a postcard's revisions; a running one carries its steps."""
+    """One line of a postcard's revisions, with its steps."""
     status = PostcardStatus(revision.status)
-    final = status in (PostcardStatus.COMPLETED, PostcardStatus.FAILED)
     created = as_utc(revision.created_at)
     assert created is not None
     return RevisionOut(
@@ -111,9 +110,7 @@ def revision_out(revision: PostcardRevision) -> RevisionOut:
         created_at=created,
         finished_at=as_utc(revision.finished_at),
         error=PostcardError.model_validate(revision.error) if revision.error else None,
-        steps=None
-        if final
-        else {n: StepProgress.model_validate((revision.steps or {}).get(n) or {}) for n in STEPS},
+        steps={n: StepProgress.model_validate((revision.steps or {}).get(n) or {}) for n in STEPS},
     )
 
 

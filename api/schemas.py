@@ -160,7 +160,7 @@ class RevisionOut(BaseModel):
     finished_at: datetime | None = None
     error: PostcardError | None = None
     steps: dict[str, StepProgress] | None = None
-    """Per-step progress, while the revision runs."""
+    """Per-step progress of the revision ("kept" for the steps it did not run)."""
 
 
 class RevisionDetail(RevisionOut):

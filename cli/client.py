@@ -89,6 +89,13 @@ class PostcardClient:
         )
         return result
 
+    def regenerate(self, task_id: str, step: str, instruction: str | None = None) -> dict[str, Any]:
+        """Make one step of a finished postcard again (and what depends on it)."""
+        body = {"step": step, "instruction": instruction}
+        path = f"/api/v1/postcards/{quote(task_id, safe='')}/regenerate"
+        result: dict[str, Any] = self._call("POST", path, json=body)
+        return result
+
     def poster(self, task_id: str, revision: int | None = None) -> bytes:
         """The PNG poster of a finished postcard (the latest revision by default)."""
         params = {"revision": revision} if revision is not None else {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,10 +11,21 @@ from rich.console import Console
 from cli.client import ApiError, PostcardClient
 from cli.poster import PosterOption, PosterPathOption, save_poster
 from cli.render import list_table, print_result, status_view
-from cli.watch import WaitTimeout, wait_for
+from cli.watch import WaitTimeout, revision_entry, wait_for
 from core.settings import get_settings
 
 console = Console()
+
+
+class StepName(StrEnum):
+    """The four steps, as `regenerate --step` takes them."""
+
+    concept = "concept"
+    content = "content"
+    image = "image"
+    frontend = "frontend"
+
+
 errors = Console(stderr=True)
 
 ApiOption = Annotated[
@@ -95,3 +107,40 @@ def list_postcards(
         except ApiError as exc:
             raise _fail(str(exc)) from exc
     console.print(list_table(answer, client.base_url))
+
+
+def regenerate(
+    task_id: Annotated[str, typer.Argument(help="The postcard's task id")],
+    step: Annotated[
+        StepName, typer.Option(help="The step to make again; the steps after it follow")
+    ],
+    instruction: Annotated[
+        str | None, typer.Option(help="What to change, e.g. '更幽默一点' or 'shorter'")
+    ] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Show progress until it is done")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait with --wait")] = 300.0,
+    poster: PosterOption = False,
+    poster_path: PosterPathOption = None,
+    api: ApiOption = None,
+) -> None:
+    """Make one step of a finished postcard again, keeping the rest; with --wait, follow it."""
+    poster = poster or poster_path is not None
+    with _client(api) as client:
+        try:
+            started = client.regenerate(task_id, step.value, instruction)
+            revision = int(started["revision"])
+            console.print(f"task [bold]{task_id}[/] revision {revision} of {step.value} started")
+            if not (wait or poster):
+                return
+            final = wait_for(client, task_id, console, timeout_s=timeout, revision=revision)
+            entry = revision_entry(final, revision)
+            if entry.get("status") != "COMPLETED":
+                error = entry.get("error") or {}
+                raise _fail(f"revision {revision} failed: {error.get('message', entry)}")
+            print_result(console, final, get_settings().blob_dir.resolve())
+            if poster:
+                save_poster(client, console, task_id, poster_path)
+        except ApiError as exc:
+            raise _fail(str(exc)) from exc
+        except WaitTimeout as exc:
+            raise _fail(str(exc), code=2) from exc

@@ -39,7 +39,7 @@ def _update(progress: Progress, task: TaskID, step: dict[str, Any]) -> None:
     if status == "running":
         progress.start_task(task)
         progress.update(task, total=None)
-    elif status in ("completed", "failed", "skipped"):
+    elif status in ("completed", "failed", "skipped", "kept"):
         progress.update(task, total=1, completed=1)
         progress.stop_task(task)
 
@@ -50,8 +50,10 @@ def wait_for(
     console: Console,
     interval_s: float = 0.75,
     timeout_s: float = 300.0,
+    revision: int | None = None,
 ) -> dict[str, Any]:
-    """Poll until the postcard is COMPLETED or FAILED, drawing each step's bar; the last status."""
+    """Poll until the postcard (or one revision of it) is COMPLETED or FAILED, drawing each
+    step's bar; the last status."""
     columns = (
         TextColumn("{task.fields[step]:<9}"),
         BarColumn(bar_width=28),
@@ -75,13 +77,30 @@ def wait_for(
                     raise
                 time.sleep(interval_s)
                 continue
+            state, steps = _followed(status, revision)
             for step, task in tasks.items():
-                _update(progress, task, status.get("steps", {}).get(step, {}))
-            if status.get("status") in TERMINAL:
+                _update(progress, task, steps.get(step, {}))
+            if state in TERMINAL:
                 return status
             if time.monotonic() > deadline:
                 raise WaitTimeout(
-                    f"postcard {task_id} is still {status.get('status')} after {timeout_s:.0f} s; "
+                    f"postcard {task_id} is still {state} after {timeout_s:.0f} s; "
                     f"follow it with `postcards status {task_id}`"
                 )
             time.sleep(interval_s)
+
+
+def _followed(status: dict[str, Any], revision: int | None) -> tuple[str, dict[str, Any]]:
+    """The status and steps being followed: the postcard's, or one revision's."""
+    if revision is None:
+        return status.get("status", "PENDING"), status.get("steps", {})
+    for entry in status.get("revisions", []):
+        if entry.get("revision") == revision:
+            return entry.get("status", "PENDING"), entry.get("steps") or {}
+    return "PENDING", {}
+
+
+def revision_entry(status: dict[str, Any], revision: int) -> dict[str, Any]:
+    """One revision's line of a status body (empty when it is not there)."""
+    found = [e for e in status.get("revisions", []) if e.get("revision") == revision]
+    return found[0] if found else {}

@@ -77,6 +77,23 @@ def test_list_shows_the_task(stack: Stack, created: tuple[str, str]) -> None:
     assert task_id in result.stdout and "COMPLETED" in result.stdout
 
 
+def test_regenerate_wait_follows_the_revision_and_keeps_the_rest(
+    stack: Stack, created: tuple[str, str]
+) -> None:
+    task_id, _ = created
+    before = postcards(stack, "status", task_id)
+    result = postcards(
+        stack, "regenerate", task_id, "--step", "content", "--instruction", "更幽默一点", "--wait"
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert re.search(r"revision (\d+) of content started", result.stdout), result.stdout
+    assert "Postcard ready" in result.stdout
+    assert re.search(r"image\s.*kept", result.stdout), result.stdout
+    assert before.returncode == 0
+    refused = postcards(stack, "regenerate", task_id, "--step", "music")
+    assert refused.returncode != 0 and "music" in refused.stderr
+
+
 def test_create_without_wait_prints_where_to_look(stack: Stack) -> None:
     result = postcards(stack, "create", "a postcard from the seaside")
     assert result.returncode == 0, result.stderr

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from core.models import PostcardStatus, Progress, StepState
+from core.models import KeptResults, PostcardStatus, Progress, StepState
+from core.revisions import RevisionRepository
 from core.settings import Settings
 from core.wiring import repository
 from tests.conftest import REPO
@@ -74,7 +75,7 @@ async def test_sigkilled_worker_resumes_without_redoing_completed_steps(
                 break
             await asyncio.sleep(0.02)
         assert progress.steps["content"].status is StepState.COMPLETED
-        assert progress.steps["image"].status is StepState.RUNNING
+        assert progress.steps["image"].status is StepState.QUEUED, "scheduled, not yet back"
         os.kill(first.pid, signal.SIGKILL)
     finally:
         first.wait(timeout=10)
@@ -93,3 +94,58 @@ async def test_sigkilled_worker_resumes_without_redoing_completed_steps(
     row = repository(settings).get(request.task_id)
     assert row is not None and row.status == "COMPLETED" and row.retry_count == 1
     assert second.returncode == 0, "SIGTERM shuts the worker down gracefully"
+
+
+async def test_a_worker_killed_mid_revision_finishes_it_exactly_once(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    """SIGKILL during a regenerate of the image: a new worker finishes revision 2 once, and the
+    kept steps' providers are not called again."""
+    queue = f"crash-{uuid.uuid4().hex[:8]}"
+    call_log = tmp_path / "calls.jsonl"
+    options = fast_options()
+    options.image.heartbeat_s = 1.5
+    request = make_request("a birthday card for Anna", options=options)
+    first = _spawn_worker(settings, queue, call_log, tmp_path / "worker1.log")
+    try:
+        original = await asyncio.wait_for(
+            (await start_postcard(client, request, queue)).result(), timeout=90
+        )
+        assert original.status is PostcardStatus.COMPLETED
+        revisions = RevisionRepository(repository(settings).engine)
+        begun = revisions.begin(request.task_id, "image", "warmer")
+        again = request.model_copy(
+            update={
+                "revision": begun.revision,
+                "instruction": "warmer",
+                "kept": KeptResults(concept=original.concept, content=original.content),
+            }
+        )
+        handle = await start_postcard(client, again, queue)
+        for _ in range(600):
+            if _calls(call_log, request.task_id)["image"] == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert _calls(call_log, request.task_id)["image"] == 2, "the revision's image started"
+        os.kill(first.pid, signal.SIGKILL)
+    finally:
+        first.wait(timeout=10)
+
+    second = _spawn_worker(settings, queue, call_log, tmp_path / "worker2.log")
+    try:
+        result = await asyncio.wait_for(handle.result(), timeout=90)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+
+    assert result.status is PostcardStatus.COMPLETED
+    calls = _calls(call_log, request.task_id)
+    # The first run: one call each; the revision: the image twice (killed, then again), the
+    # page once, the kept concept and copy never.
+    assert calls == Counter({"concept": 1, "content": 1, "image": 3, "frontend": 2})
+    saved = revisions.get(request.task_id, begun.revision)
+    assert saved is not None and saved.status == "COMPLETED"
+    row = repository(settings).get(request.task_id)
+    assert row is not None and row.status == "COMPLETED" and row.revision == begun.revision
+    assert row.image_key == f"images/{again.run_id}.png"
+    assert [r.revision for r in revisions.list(request.task_id)] == [1, 2]
