@@ -94,7 +94,7 @@ class ClaudeCodeProvider:
         """Step 4: a validated page, after at most `HTML_REPAIR_ROUNDS` repairs."""
         model = self.model_for()
         language = content.language or request_language(request)
-        system, user = page_prompt(concept, content, language)
+        system, user = page_prompt(concept, content, language, request)
         messages: list[dict[str, Any]] = [{"role": "user", "content": user}]
         total = Usage(model=model)
         findings: list[str] = []

@@ -64,7 +64,7 @@ class GeminiImageProvider:
     ) -> Picture:
         """Step 3: the illustration in the concept's visual style."""
         model = self.model_for()
-        prompt = image_prompt(concept, concept.language or request_language(request))
+        prompt = image_prompt(concept, concept.language or request_language(request), request)
         config = types.GenerateContentConfig(
             response_modalities=["IMAGE"],
             image_config=image_config(
