@@ -70,6 +70,7 @@ async def test_no_key_leaks_anywhere(tmp_path: Path, fakes: tuple[FakeServer, Fa
             "TEXT_PROVIDER": "gemini",
             "IMAGE_PROVIDER": "gemini",
             "CODE_PROVIDER": "anthropic",
+            "CODE_PROVIDER_FALLBACKS": "none",  # the echoing 401 must fail the step, not fall back
             "API_KEYS": f"{API_KEY}:carol",
             "LOG_LEVEL": "DEBUG",
         },
