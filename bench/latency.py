@@ -128,8 +128,8 @@ async def latency(ctx: Context) -> ScenarioResult:
             "load_after": load_average(),
         },
         notes=[
-            "total = create (API timestamp) → COMPLETED in the database (completed_at; since "
-            "the lean generation the frontend step's own write sets it); the parts come from "
+            "total = create (API timestamp) → COMPLETED in the database (completed_at: "
+            "the frontend step's own write sets it); the parts come from "
             "the steps saved in the row: a step = its activity's start → end as the activity "
             "saw it, of which '(provider)' is the provider call; ingest = create → the concept "
             "activity started (stream, starter, workflow start, first workflow task, dispatch); "

@@ -212,7 +212,7 @@ class Settings(BaseSettings):
     worker_activity_task_pollers: int | None = None
     """Activity task pollers (unset: SDK default, 5)."""
     worker_workflow_sandbox: bool = True
-    """Run workflows in the SDK sandbox; false saves ~25 ms CPU a postcard, loses its checks."""
+    """Run workflows in the SDK sandbox; false saves worker CPU but loses its determinism checks."""
 
     # Crowds, CPU-bound steps and provider quotas (issue 15; docs/performance.md, "Crowd")
     local_render_processes: NonNegativeInt | None = None
