@@ -34,6 +34,10 @@ ApiOption = Annotated[
 ]
 
 
+WaitOption = Annotated[bool, typer.Option("--wait", help="Show progress until it is done")]
+TimeoutOption = Annotated[float, typer.Option(help="Seconds to wait with --wait")]
+
+
 def _client(api: str | None) -> PostcardClient:
     return PostcardClient(api or f"http://127.0.0.1:{get_settings().api_port}")
 
@@ -48,8 +52,8 @@ def create(
     style: Annotated[str | None, typer.Option(help="Visual style, e.g. watercolor")] = None,
     theme: Annotated[str | None, typer.Option(help="Occasion, e.g. birthday")] = None,
     language: Annotated[str | None, typer.Option(help="Language of the copy, e.g. zh")] = None,
-    wait: Annotated[bool, typer.Option("--wait", help="Show progress until it is done")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait with --wait")] = 300.0,
+    wait: WaitOption = False,
+    timeout: TimeoutOption = 300.0,
     poster: PosterOption = False,
     poster_path: PosterPathOption = None,
     api: ApiOption = None,
@@ -117,8 +121,8 @@ def regenerate(
     instruction: Annotated[
         str | None, typer.Option(help="What to change, e.g. '更幽默一点' or 'shorter'")
     ] = None,
-    wait: Annotated[bool, typer.Option("--wait", help="Show progress until it is done")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait with --wait")] = 300.0,
+    wait: WaitOption = False,
+    timeout: TimeoutOption = 300.0,
     poster: PosterOption = False,
     poster_path: PosterPathOption = None,
     api: ApiOption = None,

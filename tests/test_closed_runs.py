@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 from core.closed_runs import settle_closed_run, settle_stale_runs
 from core.devserver import free_port, temporal_binary
 from core.models import PostcardRequest, PostcardResult
+from core.repository import PostcardRepository
 from core.settings import Settings
 from core.wiring import repository
 from tests.harness import make_request, running_worker
@@ -60,6 +61,16 @@ async def _create_and_wait_for_image(stack: Stack) -> str:
         await asyncio.sleep(0.1)
         body = (await stack.http.get(f"/api/v1/postcards/status/{task_id}")).json()
     raise AssertionError(f"the image step never ran: {body}")
+
+
+async def _image_running(repo: PostcardRepository, task_id: str) -> None:
+    """Wait until the image step's activity has saved itself as running."""
+    for _ in range(100):
+        row = repo.get(task_id)
+        if row is not None and (row.steps or {}).get("image", {}).get("status") == "running":
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the image step of {task_id} never ran")
 
 
 async def test_terminate_from_the_cli_ends_failed_with_the_operators_reason(
@@ -104,11 +115,7 @@ async def test_the_sweep_settles_a_terminated_run_nobody_reads(
         handle = await client.start_workflow(
             "PostcardWorkflow", request, id=request.task_id, task_queue=queue
         )
-        for _ in range(100):
-            row = repo.get(request.task_id)
-            if row is not None and (row.steps or {}).get("image", {}).get("status") == "running":
-                break
-            await asyncio.sleep(0.1)
+        await _image_running(repo, request.task_id)
         await handle.terminate(reason="operator cleanup")
         assert await settle_stale_runs(client, repo, quiet_for_s=60) == 0, "not quiet yet"
         settled = await settle_stale_runs(client, repo, quiet_for_s=0)
@@ -179,11 +186,7 @@ async def test_cancel_ends_failed_as_cancelled_and_closes_canceled(
         handle = await client.start_workflow(
             "PostcardWorkflow", request, id=request.task_id, task_queue=queue
         )
-        for _ in range(100):
-            row = repo.get(request.task_id)
-            if row is not None and (row.steps or {}).get("image", {}).get("status") == "running":
-                break
-            await asyncio.sleep(0.1)
+        await _image_running(repo, request.task_id)
         await handle.cancel()
         with pytest.raises(WorkflowFailureError):
             await handle.result()
