@@ -24,6 +24,7 @@ from bench.crowd import crowd, crowd3000, crowd_crash
 from bench.heartbeat_gaps import heartbeat
 from bench.latency import latency, sleepy
 from bench.local_ratio import local
+from bench.quota import quota
 from bench.report import ScenarioResult, markdown, write
 from bench.sse import sse
 from bench.storage import storage
@@ -43,6 +44,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[ScenarioResult]]] = {
     "crowd": crowd,
     "crowd3000": crowd3000,
     "crowd-crash": crowd_crash,
+    "quota": quota,
     "sse": sse,
 }
 DEFAULT = ("throughput", "latency", "create", "storage", "sleepy")

@@ -100,7 +100,7 @@ async def one_mode(
             ]
             await asyncio.gather(*(start_postcard_workflow(client, r, settings) for r in requests))
             results = await asyncio.gather(
-                *(client.get_workflow_handle(r.task_id).result() for r in requests),
+                *(client.get_workflow_handle(r.run_id).result() for r in requests),
                 return_exceptions=True,
             )
             ended = time.time()
