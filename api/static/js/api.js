@@ -60,6 +60,21 @@ export function postcardStatus(taskId) {
   return request(`/api/v1/postcards/status/${encodeURIComponent(taskId)}`);
 }
 
+/** Make one step of a finished postcard again; answers {task_id, revision, status_url}. */
+export function regenerate(taskId, step, instruction) {
+  const body = instruction ? { step, instruction } : { step };
+  return request(`/api/v1/postcards/${encodeURIComponent(taskId)}/regenerate`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** One revision of a postcard, with its results once it completed. */
+export function postcardRevision(taskId, revision) {
+  return request(`/api/v1/postcards/${encodeURIComponent(taskId)}/revisions/${revision}`);
+}
+
 /** One page of the caller's postcards, newest first. */
 export function listPostcards(page, pageSize) {
   return request(`/api/v1/postcards?page=${page}&page_size=${pageSize}`);

@@ -4,7 +4,15 @@ import { galleryItem, initGallery, loadGallery, redrawGallery } from "./gallery.
 import { lang, onLangChange, setLang, t, translate } from "./i18n.js";
 import { EXAMPLES, STYLES, THEMES, fillSelect } from "./presets.js";
 import { announceChanges, renderProgress, resetProgress } from "./progress.js";
-import { resetResult, showFailure, showResult, showTemporal } from "./result.js";
+import { resetResult, showFailure, showResult, showTemporal, showVersion } from "./result.js";
+import {
+  initRevisions,
+  progressView,
+  resetRevisions,
+  settled,
+  showRevisions,
+  viewingOlder,
+} from "./revise.js";
 import { watch } from "./stream.js";
 
 const $ = (id) => document.getElementById(id);
@@ -60,26 +68,22 @@ function render(body) {
   if (body.prompt) {
     run.request = { prompt: body.prompt, style: body.style, theme: body.theme, language: body.language };
   }
-  renderProgress(body);
-  announceChanges(body);
+  // After a regenerate the steps shown are the newest revision's (its kept ones say so).
+  const view = progressView(body);
+  renderProgress(view);
+  announceChanges(view);
   showTemporal(body);
-  if (body.status === "COMPLETED") showResult(body);
+  showRevisions(body);
+  if (body.status === "COMPLETED" && !viewingOlder()) showResult(body);
   if (body.status === "FAILED") showFailure(body);
-  if (body.status === "COMPLETED" || body.status === "FAILED") {
+  if (settled(body)) {
     showMode("");
     loadGallery();
   }
 }
 
-function follow(taskId, request) {
+function startWatch(taskId) {
   stopWatching();
-  resetProgress();
-  resetResult();
-  run = { taskId, request, body: null };
-  $("run").hidden = false;
-  $("run").dataset.taskId = taskId;
-  $("run-prompt").textContent = request?.prompt || "";
-  history.replaceState(null, "", `#postcard=${encodeURIComponent(taskId)}`);
   stopWatching = watch(taskId, {
     onStatus: render,
     onMode: showMode,
@@ -87,6 +91,19 @@ function follow(taskId, request) {
       $("run-status").textContent = t("run.error", { reason: error.message });
     },
   });
+}
+
+function follow(taskId, request) {
+  stopWatching();
+  resetProgress();
+  resetResult();
+  resetRevisions();
+  run = { taskId, request, body: null };
+  $("run").hidden = false;
+  $("run").dataset.taskId = taskId;
+  $("run-prompt").textContent = request?.prompt || "";
+  history.replaceState(null, "", `#postcard=${encodeURIComponent(taskId)}`);
+  startWatch(taskId);
 }
 
 function fail(message) {
@@ -160,7 +177,20 @@ onLangChange(() => {
   redrawGallery();
   if (!run?.body) return;
   renderProgress();
+  showRevisions();
   if (run.body.status === "FAILED") showFailure(run.body);
+});
+initRevisions({
+  onStarted: () => {
+    if (run) startWatch(run.taskId);
+  },
+  onRefused: () => {
+    if (run) startWatch(run.taskId);
+  },
+  onPick: (detail) => {
+    if (detail) showVersion(detail);
+    else if (run?.body) showResult(run.body);
+  },
 });
 
 translate();

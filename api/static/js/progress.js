@@ -41,7 +41,9 @@ function item(name) {
   li.dataset.step = name;
   li.innerHTML = '<span class="step-dot" aria-hidden="true"></span>' +
     '<span class="step-name"></span><span class="step-state"></span>' +
-    '<span class="step-time"></span><span class="step-meta"></span>';
+    '<span class="step-time"></span><span class="step-meta"></span>' +
+    '<button type="button" class="change" aria-expanded="false" aria-controls="change-form" hidden></button>';
+  li.querySelector(".change").dataset.change = name;
   return li;
 }
 

@@ -2,6 +2,7 @@
 import { apiKey, fileUrl } from "./api.js";
 import { t } from "./i18n.js";
 import { stepLabel } from "./progress.js";
+import { shownRevision } from "./revise.js";
 
 const $ = (id) => document.getElementById(id);
 const section = $("result");
@@ -39,11 +40,22 @@ export function showResult(body) {
   );
   const previewUrl = preview.href;
   section.hidden = false;
-  if (shown !== body.task_id) {
+  showFrame(true);
+  // Each new version of the card reloads the frame (the preview URL shows the latest one).
+  const version = `${body.task_id}@${shownRevision(body)}`;
+  if (shown !== version) {
+    if (shownRevision(body) > 1) preview.searchParams.set("v", String(shownRevision(body)));
     frame.src = preview.pathname + preview.search;
-    shown = body.task_id;
+    shown = version;
   }
   $("open-preview").href = previewUrl;
+  showDownloads(data);
+  showPoster(body.task_id);
+  $("share-url").value = previewUrl;
+  $("copy-state").textContent = "";
+}
+
+function showDownloads(data) {
   const html = $("download-html");
   html.hidden = !data.html_url;
   if (data.html_url) html.href = data.html_url;
@@ -54,9 +66,30 @@ export function showResult(body) {
     download.searchParams.set("download", "true");
     image.href = download.href;
   }
-  showPoster(body.task_id);
-  $("share-url").value = previewUrl;
-  $("copy-state").textContent = "";
+}
+
+// The live page or, for an older version, a still of its picture and words.
+function showFrame(live) {
+  frame.hidden = !live;
+  $("still").hidden = live;
+  $("version-note").hidden = live;
+}
+
+/** Show an older version (a revision body with data): its picture, words and downloads. */
+export async function showVersion(detail) {
+  const data = detail.data || {};
+  const content = data.content || {};
+  showFrame(false);
+  $("still-title").textContent = content.title || "";
+  $("still-subtitle").textContent = content.subtitle || "";
+  $("still-body").textContent = content.body || "";
+  $("still-signature").textContent = content.signature || "";
+  $("version-note-text").textContent = t("versions.viewing", { n: detail.revision });
+  $("still").dataset.revision = String(detail.revision);
+  showDownloads(data);
+  const img = $("still-image");
+  img.removeAttribute("src");
+  if (data.image_url) img.src = await fileUrl(data.image_url);
 }
 
 // The postcard as one PNG (title, words and picture) for chat apps that do not open links.
@@ -91,6 +124,7 @@ export function resetResult() {
   failure.hidden = true;
   temporal.hidden = true;
   frame.removeAttribute("src");
+  showFrame(true);
   shown = null;
 }
 

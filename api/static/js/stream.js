@@ -6,6 +6,9 @@ const STREAM_GIVE_UP_MS = 10000;
 const LOST_AFTER_MS = 2500;
 const RECONNECT_MS = 1000;
 const FINAL = new Set(["COMPLETED", "FAILED"]);
+// A finished postcard may have a revision running: the watch goes on until that one ends too.
+const settled = (body) =>
+  FINAL.has(body.status) && !(body.revisions || []).some((r) => !FINAL.has(r.status));
 
 function* frames(buffer) {
   for (const block of buffer) {
@@ -24,7 +27,7 @@ function* frames(buffer) {
 }
 
 /**
- * Call onStatus with each new status body until the postcard is final.
+ * Call onStatus with each new status body until the postcard (and any revision) is final.
  * onMode hears "stream", "poll" or "lost"; onError hears an ApiError that ends the watch.
  * Returns a function that stops watching.
  */
@@ -49,7 +52,7 @@ export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} 
   const deliver = (body) => {
     if (stopped) return;
     onStatus(body);
-    if (FINAL.has(body.status)) stop();
+    if (settled(body)) stop();
   };
   const connected = () => {
     streamUp = true;

@@ -1,0 +1,181 @@
+"""Editing a postcard in the studio (Chromium): change one step, watch the revision, flip back.
+
+The stack is real (API, starter, worker on Redis, Temporal and SQLite); the local engine writes
+the copy, so the instruction's effect is checked on the card itself. The image provider sleeps
+2 s, so an image revision's progress can be watched live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from playwright.async_api import Browser, Page
+from temporalio.client import Client
+
+from core.settings import Settings
+from engine.phrases.tones import TONE_LINES
+from tests.test_studio_support import (
+    ACCESSIBILITY_PROBLEMS,
+    screenshot,
+    studio_page,
+    studio_stack,
+    wait_steps_completed,
+    wait_until,
+)
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+WISH = "给妈妈做一张温馨的生日明信片"
+
+
+def said(line: str, body: str) -> bool:
+    """Whether a tone-bank line (its `{you}` filled as the card says it) is in the body."""
+    pattern = "(?:你们|您|你|you)".join(re.escape(part) for part in line.split("{you}"))
+    return re.search(pattern, body) is not None
+
+
+async def frame_text(page: Page) -> str:
+    handle = await page.locator("#preview").element_handle()
+    assert handle is not None
+    frame = await handle.content_frame()
+    assert frame is not None
+    await frame.wait_for_load_state()
+    return str(await frame.evaluate("document.body ? document.body.innerText : ''"))
+
+
+async def wait_frame_shows(page: Page, text: str, timeout_s: float = 15) -> None:
+    """The preview frame's page (reloaded for a new version) shows the text."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while text not in await frame_text(page):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"the preview never showed {text!r}")
+        await asyncio.sleep(0.2)
+
+
+async def wait_revision_done(page: Page, n: int) -> None:
+    await wait_until(
+        page,
+        "n => document.querySelector('#change-state').dataset.status === 'COMPLETED'"
+        " && document.querySelector('#run-revision').textContent.includes(`Version ${n}`)",
+        n,
+        timeout_s=60,
+    )
+
+
+async def test_change_a_step_watch_it_and_flip_back(
+    browser: Browser, client: Client, settings: Settings, redis_url: str
+) -> None:
+    async with (
+        studio_stack(
+            settings, client, redis_url, image_provider="sleepy", simulated_delays="image=2"
+        ) as stack,
+        studio_page(browser, stack.base_url) as page,
+    ):
+        await page.fill("#prompt", WISH)
+        await page.click("#submit")
+        await wait_steps_completed(page)
+        task_id = await page.get_attribute("#run", "data-task-id")
+        first = (await stack.http.get(f"/api/v1/postcards/status/{task_id}")).json()
+        assert first["revision"] == 1 and first["revisions"] == []
+        assert await page.locator("#versions").is_hidden()
+
+        # Every finished step offers "Change this"; content is changed with an instruction.
+        buttons = page.locator("#steps button.change")
+        assert await buttons.count() == 4
+        for step in ("concept", "content", "image", "frontend"):
+            assert await page.locator(f"#steps [data-step='{step}'] button.change").is_visible()
+        await page.click("#steps [data-step='content'] button.change")
+        assert await page.text_content("#change-h") == "Change: Content"
+        assert "kept" in (await page.text_content("#change-reruns") or "")
+        assert await page.evaluate("document.activeElement.id") == "change-instruction"
+        assert not await page.evaluate(ACCESSIBILITY_PROBLEMS)
+        await page.fill("#change-instruction", "更幽默一点")
+        await page.click("#change-submit")
+
+        await page.wait_for_selector("#steps [data-step='concept'][data-state='kept']")
+        assert await page.locator("#steps [data-step='image'][data-state='kept']").count() == 1
+        await wait_revision_done(page, 2)
+        assert "更幽默一点" in (await page.text_content("#run-revision") or "")
+        second = (await stack.http.get(f"/api/v1/postcards/status/{task_id}")).json()
+        assert second["status"] == "COMPLETED" and second["revision"] == 2
+        entry = second["revisions"][-1]
+        assert (entry["step"], entry["instruction"], entry["status"]) == (
+            "content",
+            "更幽默一点",
+            "COMPLETED",
+        )
+        before, after = first["data"]["content"], second["data"]["content"]
+        assert after != before
+        assert any(said(line, after["body"]) for line in TONE_LINES["playful"]["zh"])
+        assert second["data"]["image_url"] == first["data"]["image_url"]  # the image was kept
+        await wait_until(page, "() => document.querySelector('#preview').src.includes('v=2')")
+        await wait_frame_shows(page, after["title"])
+
+        # The strip flips back to the original: its words, picture and downloads.
+        await page.wait_for_selector("#versions:not([hidden]) .version[data-revision='2']")
+        assert await page.get_attribute(".version[data-revision='2']", "aria-pressed") == "true"
+        await page.click(".version[data-revision='1']")
+        await page.wait_for_selector("#still:not([hidden])")
+        assert await page.locator("#preview").is_hidden()
+        assert await page.text_content("#still-title") == before["title"]
+        assert await page.text_content("#still-body") == before["body"]
+        assert await page.get_attribute(".version[data-revision='1']", "aria-pressed") == "true"
+        assert await page.get_attribute("#download-html", "href") == first["data"]["html_url"]
+        await wait_until(page, "() => document.querySelector('#still-image').naturalWidth > 0")
+        await screenshot(page, "revision-older")
+        await page.click("#version-latest")
+        await page.wait_for_selector("#still", state="hidden")
+        assert await page.get_attribute(".version[data-revision='2']", "aria-pressed") == "true"
+        assert await page.get_attribute("#download-html", "href") == second["data"]["html_url"]
+
+        # An image revision runs for 2 s: its progress arrives live, the rest stays kept.
+        await page.click("#steps [data-step='image'] button.change")
+        await page.click("#change-submit")
+        await page.wait_for_selector("#steps [data-step='image'][data-state='running']")
+        assert await page.locator("#steps [data-step='content'][data-state='kept']").count() == 1
+        assert await buttons.evaluate_all("bs => bs.every(b => b.hidden)")
+        running = await page.text_content("#steps [data-step='image'] .step-time")
+        assert running and "so far" in running
+        await screenshot(page, "revision-running")
+        await wait_revision_done(page, 3)
+        await page.wait_for_selector("#steps [data-step='frontend'][data-state='completed']")
+        assert await page.locator("#version-list .version").count() == 3
+        assert await buttons.evaluate_all("bs => bs.every(b => !b.hidden)")
+
+        # The controls and the strip speak Chinese too.
+        await page.click("#lang")
+        assert await page.text_content("#steps [data-step='content'] button.change") == "改这一步"
+        label = await page.text_content(".version[data-revision='2'] .version-name")
+        assert label == "第 2 版 · 文案"
+        await page.set_viewport_size({"width": 360, "height": 780})
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await screenshot(page, "revisions-zh-phone")
+
+
+async def test_a_refused_change_says_why(
+    browser: Browser, client: Client, settings: Settings, redis_url: str
+) -> None:
+    async with (
+        studio_stack(
+            settings, client, redis_url, code_provider="sleepy", simulated_delays="frontend=2"
+        ) as stack,
+        studio_page(browser, stack.base_url) as page,
+    ):
+        await page.fill("#prompt", "a thank-you card for my team")
+        await page.click("#submit")
+        await wait_steps_completed(page)
+        task_id = await page.get_attribute("#run", "data-task-id")
+        await page.click("#steps [data-step='frontend'] button.change")
+        # Someone else (another tab, the CLI) starts a revision first: this one is refused.
+        other = await stack.http.post(
+            f"/api/v1/postcards/{task_id}/regenerate", json={"step": "frontend"}
+        )
+        assert other.status_code == 202
+        await page.click("#change-submit")
+        await page.wait_for_selector("#change-error:not([hidden])")
+        text = await page.text_content("#change-error") or ""
+        assert text.startswith("The change was not accepted:") and "revision" in text
+        # The page catches up with the revision that did start, and shows it to the end.
+        await page.wait_for_selector("#versions:not([hidden]) .version[data-revision='2']")
+        await wait_revision_done(page, 2)
