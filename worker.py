@@ -59,19 +59,21 @@ def cache_workflow_bytecode(*workflow_classes: type) -> list[Path]:
     loses the saving. Returns the files whose bytecode is now cached.
     """
     written: list[Path] = []
-    for cls in workflow_classes:
-        parts = cls.__module__.split(".")
-        for depth in range(1, len(parts) + 1):
-            module = sys.modules.get(".".join(parts[:depth]))
-            source = getattr(module, "__file__", None)
-            if not source or not source.endswith(".py"):
-                continue
-            try:
-                py_compile.compile(source, doraise=True)
-            except (OSError, py_compile.PyCompileError) as exc:
-                log.debug("bytecode not cached", extra={"file": source, "error": str(exc)})
-                continue
-            written.append(Path(source))
+    packages = {cls.__module__.split(".")[0] for cls in workflow_classes}
+    # Every loaded module of the workflows' packages: the workflow module imports its helpers
+    # (workflows/progress.py) inside the sandbox too, so they are re-imported per run as well.
+    names = [n for n in sys.modules if n.split(".")[0] in packages]
+    for name in sorted(names):
+        module = sys.modules.get(name)
+        source = getattr(module, "__file__", None)
+        if not source or not source.endswith(".py"):
+            continue
+        try:
+            py_compile.compile(source, doraise=True)
+        except (OSError, py_compile.PyCompileError) as exc:
+            log.debug("bytecode not cached", extra={"file": source, "error": str(exc)})
+            continue
+        written.append(Path(source))
     return written
 
 
