@@ -15,7 +15,7 @@ from engine.occasions import canonical_occasion
 from engine.places import find_place
 from engine.profiles import PROFILES
 from engine.revise_look import look
-from engine.revision import kept_concept, revision_rng, variation
+from engine.revision import kept_concept, original_variation, revision_rng, variation
 from engine.text import normalise
 
 _SKETCH = 96
@@ -66,6 +66,15 @@ def _painted(request: PostcardRequest, concept: Concept) -> tuple[Concept, int]:
     return concept, variation(request)
 
 
+def _earlier(request: PostcardRequest, revision: int) -> PostcardRequest:
+    """This request as an earlier revision of the same postcard asked it (its own instruction
+    unknown, so none)."""
+    base = original_variation(request)
+    return request.model_copy(
+        update={"revision": revision, "variation": base + revision - 1, "instruction": None}
+    )
+
+
 def _sketch(concept: Concept, seed: int) -> Image.Image:
     png = render_illustration(concept, None, width=_SKETCH, height=_SKETCH, seed=seed)
     return Image.open(io.BytesIO(png)).convert("L")
@@ -81,16 +90,12 @@ def image_for(request: PostcardRequest, concept: Concept) -> tuple[Concept, int]
     """Step 3: the concept to paint and the seed.
 
     A revision that keeps its concept paints another composition of it, in the colour asked,
-    and a seed whose small sketch differs visibly from the first revision's and the last's
-    (a sparse style
-    with an asked motif has few choices left, and a seed alone can repeat the picture)."""
+    with a seed whose small sketch differs visibly from the first revision's and the last's (a
+    sparse style with an asked motif has few choices left, and a seed alone can repeat one)."""
     painted, seed = _painted(request, concept)
     if request.revision <= 1 or not kept_concept(request):
         return painted, seed
-    earlier = {1, request.revision - 1}
-    befores = [
-        _sketch(*_painted(request.model_copy(update={"revision": n}), concept)) for n in earlier
-    ]
+    befores = [_sketch(*_painted(_earlier(request, n), concept)) for n in {1, request.revision - 1}]
     for bump in range(_ATTEMPTS):
         sketch = _sketch(painted, seed + bump)
         if all(looks_different(before, sketch) for before in befores):

@@ -9,19 +9,41 @@ from core.models import PostcardRequest
 from engine.text import stable_rng
 
 
-def variation(request: PostcardRequest) -> int:
-    """The engine's variation for this revision: the request's own for the first, a fresh one
-    derived from it and the revision number after."""
-    if request.revision <= 1:
-        return request.variation
-    digest = hashlib.sha256(f"{request.variation}:{request.revision}".encode()).digest()
+def original_variation(request: PostcardRequest) -> int:
+    """The variation the postcard's first revision ran with.
+
+    A regenerate's request carries the original's variation plus `revision - 1` (the API sets
+    it so, which also keys the real providers' cache per revision); a request that kept the
+    original's variation gives the same answer, as originals run with 0."""
+    return max(0, request.variation - (request.revision - 1))
+
+
+def variation_of(request: PostcardRequest, revision: int) -> int:
+    """The engine's variation for one revision of this postcard: the original's for the first,
+    a fresh one derived from it and the revision number after."""
+    base = original_variation(request)
+    if revision <= 1:
+        return base
+    digest = hashlib.sha256(f"{base}:{revision}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
 
 
+def variation(request: PostcardRequest) -> int:
+    """The engine's variation for this request's revision."""
+    return variation_of(request, request.revision)
+
+
 def as_revision(request: PostcardRequest, revision: int, bump: int = 0) -> PostcardRequest:
-    """The request as the engine sees revision `revision` (no instruction), `bump` takes on."""
-    plain = request.model_copy(update={"revision": revision, "instruction": None, "kept": None})
-    return plain.model_copy(update={"revision": 1, "variation": variation(plain) + bump})
+    """The request as the engine saw (or sees) revision `revision` without its instruction,
+    as a first revision with that revision's variation (`bump` takes on)."""
+    return request.model_copy(
+        update={
+            "revision": 1,
+            "variation": variation_of(request, revision) + bump,
+            "instruction": None,
+            "kept": None,
+        }
+    )
 
 
 def revision_rng(request: PostcardRequest, step: str) -> random.Random:

@@ -23,6 +23,7 @@ from engine.phrases.tones import TONE_LINES
 from engine.revise import concept_for, content_for, image_for, page_for
 from engine.revise_look import hue
 from engine.revise_picture import looks_different
+from engine.revision import as_revision, variation
 from engine.text import CJK
 from tests.harness import make_request
 
@@ -50,8 +51,14 @@ def original(request: PostcardRequest) -> tuple[Concept, Content]:
 def revision(
     request: PostcardRequest, instruction: str | None, n: int = 2, **kept: object
 ) -> PostcardRequest:
+    """Revision n as the regenerate route asks it: the next variation, what it keeps."""
     return request.model_copy(
-        update={"revision": n, "instruction": instruction, "kept": KeptResults(**kept)}
+        update={
+            "revision": n,
+            "variation": request.variation + n - 1,
+            "instruction": instruction,
+            "kept": KeptResults(**kept),
+        }
     )
 
 
@@ -272,6 +279,19 @@ def test_revision_one_is_the_card_the_engine_always_made() -> None:
         assert concept_for(request) == concept
         assert content_for(request, concept) == write_content(request, concept)
         assert image_for(request, concept) == (concept, request.variation)
+
+
+def test_a_revision_sees_the_card_it_replaces() -> None:
+    """What a revision compares itself with is exactly what the revision before made."""
+    for request in SAMPLES[::6]:
+        concept, content = original(request)
+        second = revision(request, None, 2, concept=concept)
+        assert concept_for(as_revision(second, 1)) == concept
+        assert content_for(as_revision(second, 1), concept) == content
+        later = content_for(second, concept)
+        third = revision(request, None, 3, concept=concept)
+        assert content_for(as_revision(third, 2), concept) == later
+        assert variation(second) != variation(third) != request.variation
 
 
 def test_a_content_regenerate_without_instruction_never_repeats_the_copy() -> None:
