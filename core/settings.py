@@ -201,8 +201,8 @@ class Settings(BaseSettings):
     """File the simulated providers append each call to (tests count calls across crashes)."""
 
     # Worker tuning (docs/performance.md has the measurements behind the defaults)
-    worker_max_concurrent_activities: int = 100
-    """Activities one worker runs at once."""
+    worker_max_concurrent_activities: int = 2000
+    """Activities one worker runs at once (provider waits are cheap; see docs/performance.md)."""
     worker_max_concurrent_workflow_tasks: int | None = None
     """Workflow tasks one worker runs at once (unset: SDK default, 100)."""
     worker_max_cached_workflows: int = 1000
