@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from temporalio.exceptions import ApplicationError
 
 from core.errors import ProviderError
+from core.storage import InvalidBlob
 
 
 def to_application_error(exc: BaseException, attempt: int) -> ApplicationError:
@@ -22,6 +23,13 @@ def to_application_error(exc: BaseException, attempt: int) -> ApplicationError:
             type=exc.type,
             non_retryable=not exc.retryable,
             next_retry_delay=delay,
+        )
+    if isinstance(exc, InvalidBlob):
+        return ApplicationError(
+            f"the provider's image is not a PNG, JPEG or WebP: {exc}",
+            attempt,
+            type="InvalidImage",
+            non_retryable=True,
         )
     if isinstance(exc, ValidationError):
         return ApplicationError(

@@ -184,13 +184,8 @@ class PostcardActivities:
 
         async def paint() -> tuple[Any, Usage]:
             picture = await provider.illustrate(data.request, data.concept, data.content)
-            ext = "png" if picture.content_type == "image/png" else "jpg"
-            ref = await asyncio.to_thread(
-                self._store.put,
-                key.replace(".png", f".{ext}"),
-                picture.data,
-                picture.content_type,
-            )
+            # The store names and types the image by its bytes (png, jpg or webp).
+            ref = await asyncio.to_thread(self._store.put, key, picture.data, picture.content_type)
             ref = ref.model_copy(update={"width": picture.width, "height": picture.height})
             return ref, picture.usage
 

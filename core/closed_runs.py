@@ -136,14 +136,33 @@ async def _last_workflow_task_failure(handle: WorkflowHandle) -> str | None:
     return message[:300] if message else None
 
 
-async def settle_stale_runs(
-    client: Client, repository: PostcardRepository, quiet_for_s: float, limit: int = 100
-) -> int:
-    """Settle the closed runs among rows that are not final and have not been written for
-    `quiet_for_s` (postcards nobody is reading); the number of rows given a final status."""
-    cutoff = utcnow() - timedelta(seconds=quiet_for_s)
-    task_ids = await asyncio.to_thread(repository.unfinished_before, cutoff, limit)
-    settled = 0
-    for task_id in task_ids:
-        settled += await settle_closed_run(client, repository, task_id)
-    return settled
+class StaleRunSweep:
+    """Settles the closed runs among rows that are not final and have not been written for
+    `quiet_for_s` (postcards nobody is reading). Each pass looks at `batch` rows and the next
+    pass goes on after them, so rows whose runs are still open (long provider waits) never
+    keep the sweep from reaching the others."""
+
+    def __init__(
+        self,
+        client: Client,
+        repository: PostcardRepository,
+        quiet_for_s: float,
+        batch: int = 100,
+    ) -> None:
+        self.client = client
+        self.repository = repository
+        self.quiet_for_s = quiet_for_s
+        self.batch = batch
+        self._after: str | None = None
+
+    async def run_once(self) -> int:
+        """One pass; the number of rows given a final status."""
+        cutoff = utcnow() - timedelta(seconds=self.quiet_for_s)
+        task_ids = await asyncio.to_thread(
+            self.repository.unfinished_before, cutoff, self.batch, self._after
+        )
+        self._after = task_ids[-1] if len(task_ids) == self.batch else None
+        settled = 0
+        for task_id in task_ids:
+            settled += await settle_closed_run(self.client, self.repository, task_id)
+        return settled

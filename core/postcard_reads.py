@@ -50,17 +50,21 @@ class PostcardReads:
             ).all()
         return [to_request(row) for row in rows]
 
-    def unfinished_before(self, cutoff: datetime, limit: int) -> list[str]:
-        """Task ids of PENDING or PROCESSING rows not written since `cutoff`, oldest first."""
+    def unfinished_before(
+        self, cutoff: datetime, limit: int, after: str | None = None
+    ) -> list[str]:
+        """Task ids of PENDING or PROCESSING rows not written since `cutoff`, in task id order
+        (ids are time-ordered), starting after the task id `after`."""
         unfinished = (PostcardStatus.PENDING.value, PostcardStatus.PROCESSING.value)
+        query = (
+            select(Postcard.task_id)
+            .where(col(Postcard.status).in_(unfinished))
+            .where(Postcard.updated_at < cutoff)
+        )
+        if after is not None:
+            query = query.where(Postcard.task_id > after)
         with self._session() as session:
-            rows = session.exec(
-                select(Postcard.task_id)
-                .where(col(Postcard.status).in_(unfinished))
-                .where(Postcard.updated_at < cutoff)
-                .order_by(col(Postcard.updated_at))
-                .limit(limit)
-            ).all()
+            rows = session.exec(query.order_by(col(Postcard.task_id)).limit(limit)).all()
         return list(rows)
 
     def get(self, task_id: str) -> Postcard | None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.closed_runs import settle_stale_runs
+from core.closed_runs import StaleRunSweep
 from core.db import utcnow
 from core.models import PostcardError, PostcardRequest
 from core.repository import PostcardRepository
@@ -61,6 +61,7 @@ class Starter:
         self.dead_lettered = 0
         self.liveness = Liveness(("redis", "temporal"), settings.health_max_age_s)
         self.observer = StreamObserver(settings)
+        self.closed_runs = StaleRunSweep(client, repository, settings.closed_run_quiet_s)
 
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) once; an existing group is fine."""
@@ -85,9 +86,7 @@ class Starter:
                     await self.temporal_healthy()
                     await self.reclaim()
                     await self.sweep_orphans()
-                    await settle_stale_runs(
-                        self.client, self.repo, self.settings.closed_run_quiet_s
-                    )
+                    await self.closed_runs.run_once()
                     next_claim = loop.time() + self.settings.stream_claim_interval_s
                 await self.read_once()
                 self.liveness.answered("redis")
