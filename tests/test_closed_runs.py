@@ -14,12 +14,19 @@ from datetime import timedelta
 import httpx
 import pytest
 from temporalio import workflow
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowQueryFailedError,
+)
 from temporalio.worker import Worker
 
+from api.services import Services
+from api.status import status_of
 from core.closed_runs import StaleRunSweep, settle_closed_run
 from core.devserver import free_port, temporal_binary
-from core.models import PostcardRequest, PostcardResult
+from core.models import PostcardRequest, PostcardResult, StepProgress, StepState
 from core.repository import PostcardRepository
 from core.settings import Settings
 from core.wiring import repository
@@ -221,3 +228,43 @@ async def test_the_starters_sweep_settles_a_terminated_run(
     assert row is not None and row.status == "FAILED"
     assert row.error is not None and row.error["type"] == "Terminated"
     assert "nobody reads this one" in row.error["message"]
+
+
+@workflow.defn(name="PostcardWorkflow", sandboxed=False)
+class UnaskableWorkflow:
+    """Runs until cancelled and fails every `progress` query (WorkflowQueryFailedError)."""
+
+    @workflow.run
+    async def run(self, request: PostcardRequest) -> PostcardResult:
+        await workflow.wait_condition(lambda: False)
+        raise AssertionError("unreachable")
+
+    @workflow.query(name="progress")
+    def progress(self) -> dict[str, str]:
+        raise RuntimeError("this query always fails")
+
+
+async def test_a_failing_progress_query_falls_back_to_the_row(
+    settings: Settings, client: Client
+) -> None:
+    repo = repository(settings)
+    request = make_request()
+    repo.create_pending(request)
+    repo.update_step(request, "concept", StepProgress(status=StepState.RUNNING, attempts=1))
+    queue = f"unaskable-{uuid.uuid4().hex[:8]}"
+    services = Services.build(settings)
+    try:
+        async with Worker(client, task_queue=queue, workflows=[UnaskableWorkflow]):
+            handle = await client.start_workflow(
+                "PostcardWorkflow", request, id=request.task_id, task_queue=queue
+            )
+            with pytest.raises(WorkflowQueryFailedError):
+                await handle.query("progress")
+            row = repo.get(request.task_id)
+            assert row is not None
+            body = await status_of(services, row)
+            await handle.terminate(reason="test over")
+    finally:
+        await services.close()
+    assert body.status.value == "PROCESSING"
+    assert body.steps["concept"].status is StepState.RUNNING
