@@ -122,12 +122,21 @@ async def test_change_a_step_watch_it_and_flip_back(
         assert await page.text_content("#still-body") == before["body"]
         assert await page.get_attribute(".version[data-revision='1']", "aria-pressed") == "true"
         assert await page.get_attribute("#download-html", "href") == first["data"]["html_url"]
+        poster = await page.get_attribute("#download-poster", "href") or ""
+        assert poster.endswith(f"/{task_id}/poster.png?download=true&revision=1")
+        async with page.expect_download() as saved:
+            await page.click("#download-poster")
+        path = await (await saved.value).path()
+        older = await stack.http.get(poster)
+        assert older.status_code == 200
+        assert await asyncio.to_thread(path.read_bytes) == older.content
         await wait_until(page, "() => document.querySelector('#still-image').naturalWidth > 0")
         await screenshot(page, "revision-older")
         await page.click("#version-latest")
         await page.wait_for_selector("#still", state="hidden")
         assert await page.get_attribute(".version[data-revision='2']", "aria-pressed") == "true"
         assert await page.get_attribute("#download-html", "href") == second["data"]["html_url"]
+        assert "revision=" not in (await page.get_attribute("#download-poster", "href") or "")
 
         # An image revision runs for 2 s: its progress arrives live, the rest stays kept.
         await page.click("#steps [data-step='image'] button.change")

@@ -87,6 +87,12 @@ export async function showVersion(detail) {
   $("version-note-text").textContent = t("versions.viewing", { n: detail.revision });
   $("still").dataset.revision = String(detail.revision);
   showDownloads(data);
+  // Each revision has its own poster (GET …/poster.png?revision=n).
+  const poster = $("download-poster");
+  const url = new URL(poster.href, location.href);
+  url.searchParams.set("revision", String(detail.revision));
+  poster.href = url.pathname + url.search;
+  poster.dataset.filename = `poster-${detail.task_id || "postcard"}-r${detail.revision}.png`;
   const img = $("still-image");
   img.removeAttribute("src");
   if (data.image_url) img.src = await fileUrl(data.image_url);
