@@ -12,6 +12,7 @@ import re
 
 import pytest
 from playwright.async_api import Browser, Page
+from pydantic import SecretStr
 from temporalio.client import Client
 
 from core.settings import Settings
@@ -188,3 +189,52 @@ async def test_a_refused_change_says_why(
         # The page catches up with the revision that did start, and shows it to the end.
         await page.wait_for_selector("#versions:not([hidden]) .version[data-revision='2']")
         await wait_revision_done(page, 2)
+
+
+async def test_editing_with_an_api_key(
+    browser: Browser, client: Client, settings: Settings, redis_url: str
+) -> None:
+    async with (
+        studio_stack(settings, client, redis_url, api_keys=SecretStr("edit-key:alice")) as stack,
+        studio_page(browser, stack.base_url) as page,
+    ):
+        created = await stack.http.post(
+            "/api/v1/postcards/create",
+            json={"prompt": "A birthday card for my friend Anna, from Leo"},
+            headers={"X-API-Key": "edit-key"},
+        )
+        task_id = created.json()["task_id"]
+        await page.click("#key-box summary")
+        await page.fill("#api-key", "edit-key")
+        await page.click("#key-form button[type='submit']")
+        await page.goto(f"{stack.base_url}/#postcard={task_id}")
+        await page.reload()
+        await wait_steps_completed(page)
+        keyed: list[str] = []
+        page.on(
+            "request",
+            lambda r: keyed.append(r.url) if r.headers.get("x-api-key") == "edit-key" else None,
+        )
+
+        await page.click("#steps [data-step='content'] button.change")
+        await page.fill("#change-instruction", "shorter")
+        await page.click("#change-submit")
+        await wait_revision_done(page, 2)
+        status = await stack.http.get(
+            f"/api/v1/postcards/status/{task_id}", headers={"X-API-Key": "edit-key"}
+        )
+        body = status.json()
+        before = (
+            await stack.http.get(
+                f"/api/v1/postcards/{task_id}/revisions/1", headers={"X-API-Key": "edit-key"}
+            )
+        ).json()
+        assert len(body["data"]["content"]["body"]) < len(before["data"]["content"]["body"])
+        await wait_frame_shows(page, body["data"]["content"]["title"])
+        assert any(url.endswith(f"/{task_id}/regenerate") for url in keyed), keyed
+
+        await page.click(".version[data-revision='1']")
+        await page.wait_for_selector("#still:not([hidden])")
+        await wait_until(page, "() => document.querySelector('#still-image').naturalWidth > 0")
+        assert (await page.get_attribute("#still-image", "src") or "").startswith("blob:")
+        assert any(url.endswith(f"/{task_id}/revisions/1") for url in keyed), keyed
