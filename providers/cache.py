@@ -65,6 +65,8 @@ class CachedProvider:
             "theme": normalise(request.theme or ""),
             "language": request_language(request),
             "variation": request.variation,
+            "revision": request.revision,
+            "instruction": request.instruction or "",
             "params": self._params,
             **{
                 name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value

@@ -57,6 +57,22 @@ async def test_second_identical_request_is_a_cache_hit(
     assert len(keys) == 1 and 0 < await redis.ttl(keys[0]) <= 600
 
 
+async def test_a_revision_with_another_instruction_misses(
+    servers: tuple[FakeServer, FakeServer], redis: Redis
+) -> None:
+    gemini, _ = servers
+    text = ProviderFactory(provider_settings(gemini=gemini, cache_ttl_s=600), redis=redis).text()
+    wish = "a calm thank-you card for my team"
+    await text.concept(make_request(wish, revision=2, variation=1, instruction="shorter"))
+    _, other = await text.concept(
+        make_request(wish, revision=2, variation=1, instruction="funnier")
+    )
+    _, same = await text.concept(make_request(wish, revision=2, variation=1, instruction="shorter"))
+
+    assert not other.cache_hit and same.cache_hit
+    assert len(gemini.requests) == 2
+
+
 async def test_use_cache_false_bypasses_and_other_models_miss(
     servers: tuple[FakeServer, FakeServer], redis: Redis
 ) -> None:
