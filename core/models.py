@@ -201,9 +201,9 @@ class KeptResults(BaseModel):
 class StepInput(BaseModel):
     """What every step's activity receives: the request, without its run policy.
 
-    The workflow alone reads `options` (timeouts, retry policies) and `kept` (the results a
-    revision keeps); leaving them out keeps every activity input, and so every history, small.
-    An activity sees the defaults in their place."""
+    The workflow alone reads `options` (timeouts, retry policies); leaving them out keeps every
+    activity input, and so every history, small. An activity sees the defaults in their place.
+    A revision's `kept` results stay in: the local engine reads what was kept to vary the rest."""
 
     request: PostcardRequest
 
@@ -214,7 +214,8 @@ class StepInput(BaseModel):
         data = handler(request)
         if isinstance(data, dict):
             data.pop("options", None)
-            data.pop("kept", None)
+            if data.get("kept") is None:
+                data.pop("kept", None)
         return data
 
 

@@ -118,6 +118,11 @@ async def test_a_regenerate_reruns_the_step_and_its_dependents_only(
         older = (await stack.http.get(f"/api/v1/postcards/{task_id}/revisions/1")).json()
         image = await stack.http.get(after["data"]["image_url"])
         old_image = await stack.http.get(older["data"]["image_url"])
+        framed = {"Sec-Fetch-Dest": "iframe"}
+        page = await stack.http.get(f"/preview/{task_id}", headers=framed)
+        old_page = await stack.http.get(f"/preview/{task_id}?revision=1", headers=framed)
+        wrapper = await stack.http.get(f"/preview/{task_id}?revision=1")
+        no_such = await stack.http.get(f"/preview/{task_id}?revision=9", headers=framed)
 
     rerun = set(RERUNS[step])
     for name in RERUNS["concept"]:
@@ -139,6 +144,10 @@ async def test_a_regenerate_reruns_the_step_and_its_dependents_only(
         assert after["data"]["image_url"] == first["data"]["image_url"]
     assert older["data"]["content"] == first["data"]["content"], "revision 1 stays readable"
     assert old_image.status_code == 200, "the older image stays downloadable"
+    assert page.status_code == old_page.status_code == 200
+    assert page.text != old_page.text, "the page is made again in every revision"
+    assert f"/preview/{task_id}?frame=1&amp;revision=1" in wrapper.text
+    assert no_such.status_code == 404
 
 
 async def test_regenerate_refusals(settings: Settings, client: Client, redis_url: str) -> None:

@@ -12,6 +12,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import ServicesDep, ViewableDep, viewable_postcard
 from api.link_preview import link_preview_tags
 from api.sharing import shared
+from core.db import Postcard, PostcardRevision
+from core.revisions import RevisionRepository
 from core.settings import Settings
 from core.storage import InvalidBlob, parse_key
 
@@ -83,9 +85,13 @@ def wants_page(sec_fetch_dest: str | None, frame: bool) -> bool:
     return sec_fetch_dest in FRAME_DESTINATIONS
 
 
-def frame_response(settings: Settings, task_id: str, head: str = "") -> HTMLResponse:
+def frame_response(
+    settings: Settings, task_id: str, head: str = "", revision: int | None = None
+) -> HTMLResponse:
     """The wrapper page: a sandboxed iframe of the page, kept on this origin by frame-src."""
     inner = f"/preview/{quote(task_id, safe='')}?frame=1"
+    if revision is not None:
+        inner += f"&revision={revision}"
     src = html.escape(shared(settings, inner, task_id) or "")
     headers = {"Content-Security-Policy": FRAME_POLICY, "Vary": "Sec-Fetch-Dest"}
     headers |= {
@@ -101,23 +107,29 @@ def preview(
     services: ServicesDep,
     sec_fetch_dest: Annotated[str | None, Header(include_in_schema=False)] = None,
     frame: Annotated[bool, Query(include_in_schema=False)] = False,
+    revision: Annotated[int | None, Query(ge=1, description="An older revision's page")] = None,
 ) -> HTMLResponse:
     """The generated page, sandboxed: it cannot reach this origin, its cookies or the API.
 
     Anything but a frame load gets it inside a frame of this URL, which pins it in place.
+    The latest revision's page unless `revision` names another one.
     """
     settings = services.settings
-    if not row.frontend_code:
+    shown: Postcard | PostcardRevision | None = row
+    if revision is not None and revision != row.revision:
+        shown = RevisionRepository(services.repository.engine).get(row.task_id, revision)
+    if shown is None or not shown.frontend_code:
         raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"postcard {task_id!r} has no page yet (status {row.status})"
+            status.HTTP_404_NOT_FOUND,
+            f"postcard {task_id!r} has no such page (status {row.status})",
         )
     if not wants_page(sec_fetch_dest, frame):
-        return frame_response(settings, task_id, link_preview_tags(settings, row))
+        return frame_response(settings, task_id, link_preview_tags(settings, row), revision)
     headers = untrusted_headers(settings) | {"Vary": "Sec-Fetch-Dest"}
-    page = row.frontend_code
-    if row.image_url and settings.api_key_users:
+    page = shown.frontend_code
+    if shown.image_url and settings.api_key_users:
         # The sandboxed page sends no key: its image opens with the card's share token.
-        page = page.replace(row.image_url, shared(settings, row.image_url, task_id) or "")
+        page = page.replace(shown.image_url, shared(settings, shown.image_url, task_id) or "")
     return HTMLResponse(page, headers=headers)
 
 
