@@ -190,6 +190,7 @@ async def test_a_terminated_revision_is_settled_and_the_next_one_can_start(
         await client.get_workflow_handle(f"{task_id}-r2").terminate(reason="too slow")
         body = await _revision_done(stack, task_id, 2)
         again = await stack.http.post(url, json={"step": "content"})
+        await client.get_workflow_handle(f"{task_id}-r3").terminate(reason="test over")
     failed = body["revisions"][1]
     assert failed["status"] == "FAILED" and failed["error"]["type"] == "Terminated"
     assert "too slow" in failed["error"]["message"]
