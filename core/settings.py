@@ -223,6 +223,21 @@ class Settings(BaseSettings):
     """Claude calls a minute across all workers (a queue-wide Temporal limit; unset: none)."""
     simulated_jitter: Annotated[float, Field(ge=0, lt=1)] = 0.0
     """Spread of each simulated wait, as a fraction: 0.3 draws from 70-130 % of the wait."""
+    temporal_api_key: SecretStr | None = None
+    """API key of a Temporal Cloud namespace (implies TLS); unset for a self-hosted cluster."""
+    temporal_tls: bool = False
+    """Connect to Temporal over TLS (on by itself with an API key or a client certificate)."""
+    temporal_tls_cert: Path | None = None
+    """Client certificate (PEM) for mTLS to Temporal Cloud or a cluster that requires it."""
+    temporal_tls_key: Path | None = None
+    """Private key (PEM) of TEMPORAL_TLS_CERT."""
+
+    @model_validator(mode="after")
+    def _temporal_tls_pair(self) -> Self:
+        """A client certificate is used only with its key: one without the other stops here."""
+        if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
+            raise ValueError("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
+        return self
 
     @field_validator("data_dir", mode="before")
     @classmethod

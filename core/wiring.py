@@ -9,6 +9,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
 
 from core.db import make_engine
 from core.repository import PostcardRepository
@@ -26,12 +27,25 @@ def blob_store(settings: Settings) -> LocalBlobStore:
     return LocalBlobStore(settings.blob_dir, settings.effective_public_base_url)
 
 
+def temporal_tls(settings: Settings) -> TLSConfig | bool:
+    """TLS for the Temporal connection: a client certificate (mTLS), plain TLS, or none."""
+    if settings.temporal_tls_cert and settings.temporal_tls_key:
+        return TLSConfig(
+            client_cert=settings.temporal_tls_cert.read_bytes(),
+            client_private_key=settings.temporal_tls_key.read_bytes(),
+        )
+    return settings.temporal_tls or settings.temporal_api_key is not None
+
+
 async def temporal_client(settings: Settings) -> Client:
-    """A Temporal client with the pydantic data converter."""
+    """A Temporal client with the pydantic data converter (and Cloud's API key or mTLS)."""
+    api_key = settings.temporal_api_key
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        api_key=api_key.get_secret_value() if api_key else None,
+        tls=temporal_tls(settings),
     )
 
 
