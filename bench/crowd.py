@@ -178,6 +178,7 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
         "postcards": n,
         "created": len(burst.task_ids),
         "refused": burst.refused,
+        "create_answers": dict(burst.answers),
         "creates_sent_s": round(burst.sent_s, 2),
         "completed": len(done),
         "failed": len(rows) - len(done),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,13 @@ class Burst:
 
     task_ids: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
-    refused: int = 0
+    answers: Counter[str] = field(default_factory=Counter)
     sent_s: float = 0.0
+
+    @property
+    def refused(self) -> int:
+        """Creates that did not get a 202."""
+        return sum(n for answer, n in self.answers.items() if answer != "202")
 
 
 async def paced_creates(api_url: str, n: int, over_s: float, cap: int = 200) -> Burst:
@@ -44,20 +50,25 @@ async def paced_creates(api_url: str, n: int, over_s: float, cap: int = 200) -> 
     async def one(i: int) -> None:
         await asyncio.sleep(max(0.0, began + i * over_s / n - time.perf_counter()))
         async with limit:
-            conn = idle.pop() if idle else await Connection.open(host, port)
             sent = time.perf_counter()
-            try:
-                status, body = await conn.exchange_full(requests[i % len(requests)])
-            except (OSError, asyncio.IncompleteReadError):
-                conn.close()
-                burst.refused += 1
-                return
+            for attempt in range(3):  # a broken keep-alive connection: again on a new one
+                conn = idle.pop() if idle else None
+                try:
+                    conn = conn or await Connection.open(host, port)
+                    status, body = await conn.exchange_full(requests[i % len(requests)])
+                    break
+                except (OSError, asyncio.IncompleteReadError) as exc:
+                    if conn is not None:
+                        conn.close()
+                    if attempt == 2:
+                        burst.answers[type(exc).__name__] += 1
+                        return
             burst.latencies_ms.append((time.perf_counter() - sent) * 1000)
-            idle.append(conn)
+            if conn is not None:
+                idle.append(conn)
+            burst.answers[str(status)] += 1
             if status == 202:
                 ids[i] = json.loads(body)["task_id"]
-            else:
-                burst.refused += 1
 
     try:
         await asyncio.gather(*(one(i) for i in range(n)))
@@ -84,8 +95,15 @@ def rss_mb(process: Process) -> float:
 
 
 def sdk_metrics(text: str) -> dict[str, float]:
-    """The worker's activity slots left, and activity schedule-to-start latency sum/count."""
-    out = {"slots_available": float("inf"), "sched_sum_ms": 0.0, "sched_count": 0.0}
+    """The worker's activity slots left, and the schedule-to-start latency sums and counts of
+    activities and workflow tasks."""
+    out = {
+        "slots_available": float("inf"),
+        "sched_sum_ms": 0.0,
+        "sched_count": 0.0,
+        "wft_sched_sum_ms": 0.0,
+        "wft_sched_count": 0.0,
+    }
     found = False
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
@@ -97,6 +115,10 @@ def sdk_metrics(text: str) -> dict[str, float]:
                 out["sched_sum_ms"] += sample.value
             elif sample.name == "temporal_activity_schedule_to_start_latency_count":
                 out["sched_count"] += sample.value
+            elif sample.name == "temporal_workflow_task_schedule_to_start_latency_sum":
+                out["wft_sched_sum_ms"] += sample.value
+            elif sample.name == "temporal_workflow_task_schedule_to_start_latency_count":
+                out["wft_sched_count"] += sample.value
     if not found:
         out["slots_available"] = -1.0
     return out
@@ -134,6 +156,8 @@ class Probe:
                     sample[f"{name}_slots"] = slots
                     sample[f"{name}_sched_ms_sum"] = round(metrics["sched_sum_ms"])
                     sample[f"{name}_sched_n"] = metrics["sched_count"]
+                    sample[f"{name}_wft_sched_sum"] = round(metrics["wft_sched_sum_ms"], 1)
+                    sample[f"{name}_wft_sched_n"] = metrics["wft_sched_count"]
                 self.samples.append(sample)
                 try:
                     await asyncio.wait_for(self._stop.wait(), 1.0)
