@@ -28,9 +28,8 @@ from providers.simulated import REALISTIC_DELAYS, parse_delays
 
 JITTER = "0.3"
 QUICK_DELAYS = "concept=0.3,content=0.3,image=2,frontend=4"
-# One starter starts a read's workflows one after another, ~13 a second on this machine under
-# the crowd's load (docs/performance.md, "Crowd"); a 100/s burst needs several in the group.
-STARTERS = int(os.environ.get("CROWD_STARTERS", "4"))
+# Starters in the crowd runs (CROWD_STARTERS); 1 and 4 measured the same (docs/performance.md).
+STARTERS = int(os.environ.get("CROWD_STARTERS", "1"))
 
 
 def nominal_path_s(spec: str | None) -> float:
@@ -273,7 +272,7 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
 
 
 async def crowd(ctx: Context) -> ScenarioResult:
-    """1,000 creates in 10 s, one worker and STARTERS starters, the product's defaults."""
+    """1,000 creates in 10 s, one worker and one starter (CROWD_STARTERS), the defaults."""
     n = ctx.size(1000, 40)
     run = await run_crowd(ctx, "crowd", n, starters=STARTERS)
     return report(ctx, "crowd", f"A crowd: {n} creates in 10 s, realistic waits", n, run)
