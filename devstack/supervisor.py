@@ -83,7 +83,15 @@ class Child:
         return self.popen.poll() if self.popen else None
 
     def schedule_restart(self, code: int) -> None:
-        """Plan a restart with exponential backoff; a long healthy run resets the backoff."""
+        """Plan a restart with exponential backoff; a long healthy run resets the backoff.
+
+        What the dead process left in its process group (a worker's render pool) is killed
+        first: a SIGKILLed parent cannot stop its own children."""
+        if self.popen is not None:
+            try:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         now = time.monotonic()
         if now - self.started_at > STABLE_AFTER_S:
             self.failures_in_row = 0
