@@ -30,6 +30,8 @@ JITTER = "0.3"
 QUICK_DELAYS = "concept=0.3,content=0.3,image=2,frontend=4"
 # Starters in the crowd runs (CROWD_STARTERS); 1 and 4 measured the same (docs/performance.md).
 STARTERS = int(os.environ.get("CROWD_STARTERS", "1"))
+# Worker processes in the crowd runs (CROWD_WORKERS): one uses about one core (the GIL).
+WORKERS = int(os.environ.get("CROWD_WORKERS", "1"))
 
 
 def nominal_path_s(spec: str | None) -> float:
@@ -274,14 +276,14 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
 async def crowd(ctx: Context) -> ScenarioResult:
     """1,000 creates in 10 s, one worker and one starter (CROWD_STARTERS), the defaults."""
     n = ctx.size(1000, 40)
-    run = await run_crowd(ctx, "crowd", n, starters=STARTERS)
+    run = await run_crowd(ctx, "crowd", n, workers=WORKERS, starters=STARTERS)
     return report(ctx, "crowd", f"A crowd: {n} creates in 10 s, realistic waits", n, run)
 
 
 async def crowd3000(ctx: Context) -> ScenarioResult:
     """3,000 creates in 10 s: what breaks first."""
     n = ctx.size(3000, 80)
-    run = await run_crowd(ctx, "crowd3000", n, starters=STARTERS)
+    run = await run_crowd(ctx, "crowd3000", n, workers=WORKERS, starters=STARTERS)
     return report(ctx, "crowd3000", f"A bigger crowd: {n} creates in 10 s", n, run)
 
 
