@@ -138,7 +138,8 @@ async def test_a_hundred_watchers_of_one_postcard_cost_one_progress_query(
                 )
                 elapsed = time.monotonic() - began
                 assert all(p.status_code == 200 for p in polls)
-                assert 1 <= len(QUERIES) <= 1 + elapsed / CACHE_S, (len(QUERIES), elapsed)
+                assert len(QUERIES) >= 1, "the workflow was asked at least once"
+                assert len(QUERIES) <= 1 + elapsed / CACHE_S, (len(QUERIES), elapsed)
                 assert len(QUERIES) < 25
 
                 # Ten event streams (each ticking twice a second) for two seconds.
@@ -154,7 +155,8 @@ async def test_a_hundred_watchers_of_one_postcard_cost_one_progress_query(
                     await asyncio.sleep(2.0)
                     elapsed = time.monotonic() - began
                     asked = len(QUERIES)
-            assert 1 <= asked <= 1 + elapsed / CACHE_S, (asked, elapsed)
+            assert asked >= 1, "the workflow was asked at least once"
+            assert asked <= 1 + elapsed / CACHE_S, (asked, elapsed)
         finally:
             await handle.signal(ProgressProbe.finish)
             await handle.result()
