@@ -49,11 +49,19 @@ async def temporal_client(settings: Settings) -> Client:
     )
 
 
+REDIS_MAX_CONNECTIONS = 100
+
+
 def redis_client(settings: Settings) -> aioredis.Redis:
-    """An asyncio Redis client that retries briefly and checks idle connections."""
+    """An asyncio Redis client that retries briefly and checks idle connections.
+
+    A burst that uses every pooled connection waits up to 5 s for one to come back (a blocking
+    pool) instead of failing at once with "Too many connections"."""
     password = settings.redis_password.get_secret_value() if settings.redis_password else None
-    return aioredis.Redis.from_url(
+    pool = aioredis.BlockingConnectionPool.from_url(
         settings.redis_url,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=5,
         password=password,
         socket_connect_timeout=3,
         socket_timeout=settings.stream_block_ms / 1000 + 5,
@@ -61,3 +69,6 @@ def redis_client(settings: Settings) -> aioredis.Redis:
         retry=Retry(ExponentialBackoff(cap=2, base=0.1), retries=3),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
+    client = aioredis.Redis(connection_pool=pool)
+    client.auto_close_connection_pool = True  # aclose() also closes the pool
+    return client
