@@ -182,7 +182,7 @@ async def test_regenerate_refusals(settings: Settings, client: Client, redis_url
 async def test_a_terminated_revision_is_settled_and_the_next_one_can_start(
     settings: Settings, client: Client, redis_url: str
 ) -> None:
-    async with counted_stack(settings, client, redis_url, delay=30.0) as (stack, _):
+    async with counted_stack(settings, client, redis_url, delay=6.0) as (stack, _):
         task_id = (await _completed(stack))["task_id"]
         url = f"/api/v1/postcards/{task_id}/regenerate"
         assert (await stack.http.post(url, json={"step": "frontend"})).status_code == 202
