@@ -23,6 +23,11 @@ async def status_of(services: Services, row: Postcard) -> PostcardStatusOut:
     revisions: list[PostcardRevision] = []
     if row.status == PostcardStatus.COMPLETED.value:
         revisions = await revisions_of(services, row.task_id)
+        done = [r.revision for r in revisions if r.status == PostcardStatus.COMPLETED.value]
+        if done and done[-1] != row.revision:
+            # A revision completed after the row was read: read the row it completed into.
+            fresh = await asyncio.to_thread(services.repository.get, row.task_id)
+            row = fresh or row
     return status_body(row, live, services.settings, revisions)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Field, SQLModel, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
 
 from core.ids import new_uuid
 
@@ -97,6 +98,13 @@ class PostcardRevision(SQLModel, table=True):
     finished_at: datetime | None = Field(
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
     )
+
+
+@contextmanager
+def open_session(engine: Engine) -> Iterator[Session]:
+    """A session whose objects stay readable after commit (the repositories hand them out)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
 
 
 def make_engine(url: str) -> Engine:

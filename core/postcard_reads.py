@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from core.db import Postcard, as_utc, utcnow
+from core.db import Postcard, as_utc, open_session, utcnow
 from core.models import PostcardRequest, PostcardStatus
 
 REFUSED = "REFUSED"
@@ -33,10 +32,8 @@ class PostcardReads:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+    def _session(self) -> AbstractContextManager[Session]:
+        return open_session(self.engine)
 
     def pending_before(self, cutoff: datetime, limit: int) -> list[PostcardRequest]:
         """PENDING tasks created before `cutoff`, oldest first, as requests."""

@@ -7,8 +7,7 @@ and shows the latest completed revision; each revision keeps its own steps and r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.db import Postcard, PostcardRevision, utcnow
+from core.db import Postcard, PostcardRevision, open_session, utcnow
 from core.models import STEPS, PostcardError, PostcardStatus, StepProgress, StepState
 
 FINAL = {PostcardStatus.COMPLETED.value, PostcardStatus.FAILED.value}
@@ -40,10 +39,8 @@ class RevisionRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+    def _session(self) -> AbstractContextManager[Session]:
+        return open_session(self.engine)
 
     def begin(self, task_id: str, step: str, instruction: str | None) -> PostcardRevision:
         """Add the next revision (PENDING), keeping the latest results; the first regenerate

