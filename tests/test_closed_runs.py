@@ -18,6 +18,7 @@ from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowFailureError,
+    WorkflowHandle,
     WorkflowQueryFailedError,
 )
 from temporalio.worker import Worker
@@ -56,6 +57,24 @@ async def slow_stack(base: Settings, client: Client, redis_url: str) -> AsyncIte
         httpx.AsyncClient(base_url=base_url, timeout=30) as http,
     ):
         yield Stack(settings, http, starter, base_url)
+
+
+@asynccontextmanager
+async def slow_run(
+    settings: Settings, client: Client, execution_timeout: timedelta | None = None
+) -> AsyncIterator[tuple[PostcardRequest, WorkflowHandle]]:
+    """A postcard started on a worker whose image step takes a minute."""
+    slow = FixedFactory(settings, image=SlowImage())
+    async with running_worker(client, settings, slow) as (_, queue):
+        request = make_request()
+        handle = await client.start_workflow(
+            "PostcardWorkflow",
+            request,
+            id=request.task_id,
+            task_queue=queue,
+            execution_timeout=execution_timeout,
+        )
+        yield request, handle
 
 
 async def _create_and_wait_for_image(stack: Stack) -> str:
@@ -116,12 +135,7 @@ async def test_the_sweep_settles_a_terminated_run_nobody_reads(
     settings: Settings, client: Client
 ) -> None:
     repo = repository(settings)
-    slow = FixedFactory(settings, image=SlowImage())
-    async with running_worker(client, settings, slow) as (_, queue):
-        request = make_request()
-        handle = await client.start_workflow(
-            "PostcardWorkflow", request, id=request.task_id, task_queue=queue
-        )
+    async with slow_run(settings, client) as (request, handle):
         await _image_running(repo, request.task_id)
         await handle.terminate(reason="operator cleanup")
         assert await StaleRunSweep(client, repo, quiet_for_s=60).run_once() == 0, "not quiet"
@@ -145,16 +159,7 @@ async def test_the_execution_timeout_ends_failed_as_timed_out(
     settings: Settings, client: Client
 ) -> None:
     repo = repository(settings)
-    slow = FixedFactory(settings, image=SlowImage())
-    async with running_worker(client, settings, slow) as (_, queue):
-        request = make_request()
-        handle = await client.start_workflow(
-            "PostcardWorkflow",
-            request,
-            id=request.task_id,
-            task_queue=queue,
-            execution_timeout=timedelta(seconds=4),
-        )
+    async with slow_run(settings, client, timedelta(seconds=4)) as (request, handle):
         with pytest.raises(WorkflowFailureError):
             await handle.result()
         assert (await handle.describe()).status is WorkflowExecutionStatus.TIMED_OUT
@@ -194,12 +199,7 @@ async def test_cancel_ends_failed_as_cancelled_and_closes_canceled(
     settings: Settings, client: Client
 ) -> None:
     repo = repository(settings)
-    slow = FixedFactory(settings, image=SlowImage())
-    async with running_worker(client, settings, slow) as (_, queue):
-        request = make_request()
-        handle = await client.start_workflow(
-            "PostcardWorkflow", request, id=request.task_id, task_queue=queue
-        )
+    async with slow_run(settings, client) as (request, handle):
         await _image_running(repo, request.task_id)
         await handle.cancel()
         with pytest.raises(WorkflowFailureError):
