@@ -6,15 +6,11 @@ illustration's CPU work (rendered in the worker's process pool) is part of each 
 
 from __future__ import annotations
 
-from typing import Any
-
 from bench.context import Context
 from bench.measure import machine
 from bench.report import ScenarioResult, Target, now_iso
-from bench.throughput import COLUMNS, median_of, row
-from bench.workloads import baseline, full_path
+from bench.throughput import COLUMNS, RAW_LABEL, a_then_b, median_of
 
-A = "a: raw Temporal, 4 no-op activities"
 B = "b: full path, local engine"
 
 
@@ -23,15 +19,8 @@ async def local(ctx: Context) -> ScenarioResult:
     n = ctx.size(300, 12)
     warmup = ctx.size(10, 2)
     started = now_iso()
-    rows: list[dict[str, Any]] = []
-    raw: list[dict[str, Any]] = []
-    for round_no in range(1, ctx.repeat + 1):
-        a = await baseline(ctx.folder(f"local-a{round_no}"), n, warmup)
-        rows.append(row(A, round_no, a, "workflows_per_s"))
-        b = await full_path(ctx.folder(f"local-b{round_no}"), n, warmup, provider="local")
-        rows.append(row(B, round_no, b, "postcards_per_s"))
-        raw += [{"workload": "a", **a}, {"workload": "b", **b}]
-    a_rate, b_rate = median_of(rows, A, "per_s"), median_of(rows, B, "per_s")
+    rows, raw = await a_then_b(ctx, "local", n, warmup, "local engine", "local")
+    a_rate, b_rate = median_of(rows, RAW_LABEL, "per_s"), median_of(rows, B, "per_s")
     ratio = round(b_rate / a_rate, 3) if a_rate and b_rate else None
     return ScenarioResult(
         name="local",

@@ -22,6 +22,7 @@ COLUMNS = [
     "load_1m",
 ]
 
+RAW_LABEL = "a: raw Temporal, 4 no-op activities"
 LEAN = {
     "TEMPORAL_SEARCH_ATTRIBUTES": "false",
     "LOG_LEVEL": "WARNING",
@@ -66,6 +67,22 @@ def median_of(rows: list[dict[str, Any]], configuration: str, key: str) -> float
     return round(statistics.median(values), 2) if values else None
 
 
+async def a_then_b(
+    ctx: Context, name: str, n: int, warmup: int, b_label: str, provider: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rounds of (a) raw Temporal then (b) the full path with `provider`, interleaved so slow
+    drift in the machine's load hits both alike; the table rows and the raw measurements."""
+    rows: list[dict[str, Any]] = []
+    raw: list[dict[str, Any]] = []
+    for round_no in range(1, ctx.repeat + 1):
+        a = await baseline(ctx.folder(f"{name}-a{round_no}"), n, warmup)
+        rows.append(row(RAW_LABEL, round_no, a, "workflows_per_s"))
+        b = await full_path(ctx.folder(f"{name}-b{round_no}"), n, warmup, provider=provider)
+        rows.append(row(f"b: full path, {b_label}", round_no, b, "postcards_per_s"))
+        raw += [{"workload": "a", **a}, {"workload": "b", **b}]
+    return rows, raw
+
+
 async def throughput(ctx: Context) -> ScenarioResult:
     """(a) raw Temporal, four no-op activities vs (b) the full product path, same server config.
 
@@ -75,14 +92,7 @@ async def throughput(ctx: Context) -> ScenarioResult:
     n = ctx.size(500, 20)
     warmup = ctx.size(20, 3)
     started = now_iso()
-    rows: list[dict[str, Any]] = []
-    raw: list[dict[str, Any]] = []
-    for round_no in range(1, ctx.repeat + 1):
-        a = await baseline(ctx.folder(f"throughput-a{round_no}"), n, warmup)
-        rows.append(row("a: raw Temporal, 4 no-op activities", round_no, a, "workflows_per_s"))
-        b = await full_path(ctx.folder(f"throughput-b{round_no}"), n, warmup)
-        rows.append(row("b: full path, instant providers", round_no, b, "postcards_per_s"))
-        raw += [{"workload": "a", **a}, {"workload": "b", **b}]
+    rows, raw = await a_then_b(ctx, "throughput", n, warmup, "instant providers", "instant")
     a_rate = median_of(rows, rows[0]["configuration"], "per_s")
     b_rate = median_of(rows, rows[1]["configuration"], "per_s")
     ratio = round(b_rate / a_rate, 3) if a_rate and b_rate else None
