@@ -148,7 +148,7 @@ class Probe:
                 for name, url in self.metrics_urls.items():
                     try:
                         metrics = sdk_metrics((await http.get(url)).text)
-                    except httpx.HTTPError:
+                    except (httpx.HTTPError, ValueError):  # not up yet, or not a metrics page
                         continue
                     slots = metrics["slots_available"]
                     if slots >= 0:

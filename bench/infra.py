@@ -52,6 +52,9 @@ def temporal_process(workdir: Path, storage: Storage) -> Process:
     db_file = None if storage == "memory" else workdir / f"temporal-{storage}.db"
     pragmas = WAL_PRAGMAS if storage == "wal" else ()
     argv = dev_server_command(port, db_file, pragmas=pragmas)
+    # Pinned here, not left to the server's own random pick: a random pick can land on a port
+    # `free_port` already handed to a worker's metrics, and the probe then reads the server's API.
+    argv += ["--http-port", str(free_port()), "--metrics-port", str(free_port())]
     return Process(f"temporal-{storage}", argv, workdir, port=port)
 
 

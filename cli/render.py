@@ -55,7 +55,8 @@ def step_duration(step: dict[str, Any]) -> str:
 
 def local_files(blob_dir: Path, task_id: str) -> list[Path]:
     """The image and page of a postcard in the local blob store, those that exist."""
-    candidates = [blob_dir / "images" / f"{task_id}.png", blob_dir / "pages" / f"{task_id}.html"]
+    images = [blob_dir / "images" / f"{task_id}.{ext}" for ext in ("jpg", "png", "webp")]
+    candidates = [*images, blob_dir / "pages" / f"{task_id}.html"]
     return [path for path in candidates if path.is_file()]
 
 

@@ -50,6 +50,7 @@ HEROES: dict[str, Hero] = {
 }
 SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow", "aurora"}
 WORKING_SIZE = 512
+JPEG_QUALITY = 92
 MIN_SIZE, MAX_SIZE = 64, 4096
 VIGNETTED = frozenset({"flat", "papercut", "retro", "pixel"})
 FAINT_ON_PALE = frozenset({"stars", "fireworks", "aurora"})
@@ -130,7 +131,22 @@ def render_illustration(
     height: int = 1024,
     seed: int = 0,
 ) -> bytes:
-    """A PNG in the concept's palette and art style: sky, scenery, a focal motif, particles."""
+    """The illustration as a file: JPEG, or PNG for pixel art (see `encode`)."""
+    picture = draw_illustration(concept, content, width=width, height=height, seed=seed)
+    style = find_art_style(concept.visual_style.art_style.lower()) or "flat"
+    return encode(picture, style)
+
+
+def draw_illustration(
+    concept: Concept,
+    content: Content | None,
+    *,
+    width: int = 1024,
+    height: int = 1024,
+    seed: int = 0,
+) -> Image.Image:
+    """A picture in the concept's palette and art style: sky, scenery, a focal motif,
+    particles."""
     width = max(MIN_SIZE, min(MAX_SIZE, width))
     height = max(MIN_SIZE, min(MAX_SIZE, height))
     scale = min(1.0, WORKING_SIZE / max(width, height))
@@ -174,6 +190,20 @@ def render_illustration(
         picture = picture.resize((width, height), Image.Resampling.BICUBIC)
     if canvas.style == "ink":
         seal(picture, canvas)
+    return picture
+
+
+def encode(picture: Image.Image, style: str) -> bytes:
+    """JPEG for painted styles, PNG for pixel art.
+
+    A painted picture (gradients, washes, grain) at JPEG quality 92 with full-resolution colour
+    looks the same as the PNG at a quarter of the bytes, and encodes in a tenth of the CPU: the
+    PNG encode was the largest single cost of a local postcard. Pixel art keeps PNG, whose
+    lossless hard edges and sixteen exact colours are the style.
+    """
     buffer = io.BytesIO()
-    picture.save(buffer, "PNG", compress_level=1)
+    if style == "pixel":
+        picture.save(buffer, "PNG", compress_level=1)
+    else:
+        picture.save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0)
     return buffer.getvalue()

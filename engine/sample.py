@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from core.models import Concept, Content, PostcardRequest
+from core.storage import image_extension
 from engine.concept import make_concept
 from engine.copywriter import write_content
 from engine.illustrate import render_illustration
@@ -50,7 +51,7 @@ class SampleCard:
     slug: str
     concept: Concept
     content: Content
-    png: bytes
+    image: bytes
     page: Path
 
 
@@ -66,14 +67,15 @@ def sheet_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def render_card(out: Path, slug: str, request: PostcardRequest) -> SampleCard:
-    """Render one request to `slug.png` and `slug.html` under `out`."""
+    """Render one request to `slug.jpg` (`slug.png` for pixel art) and `slug.html` under `out`."""
     concept = make_concept(request)
     content = write_content(request, concept)
-    png = render_illustration(concept, content, seed=request.variation)
-    (out / f"{slug}.png").write_bytes(png)
+    image = render_illustration(concept, content, seed=request.variation)
+    name = f"{slug}.{image_extension(image) or 'png'}"
+    (out / name).write_bytes(image)
     page = out / f"{slug}.html"
-    page.write_text(render_page(concept, content, f"{slug}.png"), encoding="utf-8")
-    return SampleCard(slug, concept, content, png, page)
+    page.write_text(render_page(concept, content, name), encoding="utf-8")
+    return SampleCard(slug, concept, content, image, page)
 
 
 def sample_request(number: int, wish: str, style: str | None = None) -> PostcardRequest:
@@ -87,7 +89,7 @@ def sample_request(number: int, wish: str, style: str | None = None) -> Postcard
 
 
 def render_samples(out: Path, wishes: tuple[str, ...] = SAMPLE_WISHES) -> list[SampleCard]:
-    """Render every wish to `NN.png` and `NN.html` under `out`."""
+    """Render every wish to `NN.jpg` (or `.png`) and `NN.html` under `out`."""
     out.mkdir(parents=True, exist_ok=True)
     cards = []
     for number, wish in enumerate(wishes, start=1):
@@ -133,7 +135,7 @@ def contact_sheet(
     for index, card in enumerate(cards):
         x = gap + (index % columns) * (tile + gap)
         y = gap + (index // columns) * (tile + caption + gap)
-        picture = Image.open(io.BytesIO(card.png)).convert("RGB")
+        picture = Image.open(io.BytesIO(card.image)).convert("RGB")
         picture.thumbnail((tile, tile), Image.Resampling.LANCZOS)
         sheet.paste(picture, (x + (tile - picture.width) // 2, y))
         title, label = describe(card)

@@ -20,6 +20,7 @@ from functools import partial
 from typing import TypeVar
 
 from core.models import Concept, Content, PostcardRequest
+from core.storage import CONTENT_TYPES, image_extension
 from engine import render_illustration, render_page
 from engine.revise import concept_for, content_for, image_for, page_for
 from providers.base import Picture, Usage
@@ -102,8 +103,9 @@ class LocalProvider:
         width, height = self._image_size
         concept, seed = image_for(request, concept)
         work = partial(render_illustration, concept, content, width=width, height=height, seed=seed)
-        png = await _render(work, in_thread=True)
-        return Picture(png, "image/png", width, height, Usage(model=LOCAL_MODEL))
+        data = await _render(work, in_thread=True)
+        kind = CONTENT_TYPES[image_extension(data) or "png"]
+        return Picture(data, kind, width, height, Usage(model=LOCAL_MODEL))
 
     async def page(
         self, request: PostcardRequest, concept: Concept, content: Content, image_url: str

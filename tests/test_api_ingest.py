@@ -48,7 +48,7 @@ async def test_http_create_goes_through_the_starter_to_completed(
         assert "sandbox allow-scripts" in policy and "allow-same-origin" not in policy
         assert "connect-src 'none'" in policy
         image = await stack.http.get(data["image_url"].removeprefix(stack.base_url))
-        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        assert image.status_code == 200 and image.content.startswith(b"\xff\xd8\xff")
         html = await stack.http.get(data["html_url"].removeprefix(stack.base_url))
         assert html.status_code == 200 and "attachment" in html.headers["content-disposition"]
 

@@ -54,7 +54,7 @@ def test_create_wait_prints_the_preview_url_and_the_files(
     assert "Postcard ready" in output
     assert f"{stack.api}/preview/{task_id}" in output
     blobs = stack.data_dir / "blobs"
-    for path in (blobs / "images" / f"{task_id}.png", blobs / "pages" / f"{task_id}.html"):
+    for path in (blobs / "images" / f"{task_id}.jpg", blobs / "pages" / f"{task_id}.html"):
         assert path.is_file()
         assert str(path) in output
     for step in ("concept", "content", "image", "frontend"):

@@ -3,16 +3,15 @@ detection from words, and the page dressed in the style."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from itertools import combinations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from core.models import Concept, PostcardRequest
-from engine import make_concept, render_illustration, render_page, write_content
+from engine import make_concept, render_page, write_content
+from engine.illustrate import draw_illustration
 from engine.moods import art_style_description, find_art_style
 from engine.styles import STYLES
 from providers.html_validator import validate_page
@@ -43,8 +42,9 @@ def styled(concept: Concept, style: str) -> Concept:
 
 
 def pixels(concept: Concept, seed: int = 0, size: int = SIZE) -> np.ndarray:
-    png = render_illustration(concept, None, width=size, height=size, seed=seed)
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.float32)
+    """The drawing itself, before the file format's encoding (bounded in test_engine.py)."""
+    picture = draw_illustration(concept, None, width=size, height=size, seed=seed)
+    return np.asarray(picture.convert("RGB"), dtype=np.float32)
 
 
 def render(wish: str, style: str, seed: int = 0, size: int = SIZE) -> np.ndarray:

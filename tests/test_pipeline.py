@@ -84,13 +84,14 @@ async def test_postcard_runs_end_to_end_and_every_step_is_saved(
     assert row.status == "COMPLETED"
     assert row.concept and row.concept["occasion"] == result.concept.occasion
     assert row.content and row.content["title"] == result.content.title
-    assert row.image_url and row.image_url.endswith(f"images/{request.task_id}.png")
+    assert row.image_url and row.image_url.endswith(f"images/{request.task_id}.jpg")
     assert row.frontend_code and "<html" in row.frontend_code.lower()
     assert row.preview_url and row.preview_url.endswith(f"/preview/{request.task_id}")
     assert row.completed_at is not None and row.error_message is None
     assert row.steps and all(s["status"] == "completed" for s in row.steps.values())
     store = blob_store(settings)
-    assert store.get(result.image.key if result.image else "").startswith(b"\x89PNG")
+    # The engine paints JPEG (PNG only for pixel art).
+    assert store.get(result.image.key if result.image else "").startswith(b"\xff\xd8\xff")
     assert store.get(f"pages/{request.task_id}.html").decode() == row.frontend_code
     assert [s.status for s in progress.steps.values()] == [StepState.COMPLETED] * 4
     assert all(s.provider == "local" and s.attempts == 1 for s in progress.steps.values())

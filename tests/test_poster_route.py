@@ -99,7 +99,7 @@ async def test_the_poster_of_a_finished_postcard_is_drawn_once_and_cached(
 
         # An illustration that cannot be read is a 409 with the reason, not a server error.
         store.path(key).unlink()
-        store.path(f"images/{task_id}.png").write_bytes(b"not an image")
+        store.path(f"images/{task_id}.jpg").write_bytes(b"not an image")
         unreadable = await http.get(path)
         assert unreadable.status_code == 409 and "not a readable image" in unreadable.text
 
