@@ -32,6 +32,8 @@ QUICK_DELAYS = "concept=0.3,content=0.3,image=2,frontend=4"
 STARTERS = int(os.environ.get("CROWD_STARTERS", "1"))
 # Worker processes in the crowd runs (CROWD_WORKERS): one uses about one core (the GIL).
 WORKERS = int(os.environ.get("CROWD_WORKERS", "1"))
+# The stack inherits this environment: `AI_HEARTBEAT_TIMEOUT_S=30 scripts/dev.sh bench crowd`.
+HEARTBEAT_TIMEOUT = os.environ.get("AI_HEARTBEAT_TIMEOUT_S", "10")
 
 
 def nominal_path_s(spec: str | None) -> float:
@@ -145,6 +147,18 @@ async def kill_later(worker: Process, after_s: float) -> dict[str, float]:
     return {"pid": pid, "at": at}
 
 
+def cpu_per_postcard(samples: list[dict[str, Any]], postcards: int) -> dict[str, float]:
+    """Each process's CPU over the run, in ms per completed postcard."""
+    if not samples or not postcards:
+        return {}
+    first, last = samples[0], samples[-1]
+    return {
+        key.removesuffix("_cpu_s"): round((last[key] - (first.get(key) or 0)) / postcards * 1000, 1)
+        for key in last
+        if key.endswith("_cpu_s") and last[key] is not None
+    }
+
+
 def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> ScenarioResult:
     """The scenario result of one crowd run."""
     single, rows, burst, probe = run["single"], run["rows"], run["burst"], run["probe"]
@@ -203,6 +217,8 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
         "worker_rss_mb": round(worker_rss),
         "temporal_cpu_cores_mean": server_cores,
         "temporal_cpu_cores_busiest_5s": probe.busiest_cores("temporal-wal"),
+        "cpu_ms_per_postcard": cpu_per_postcard(probe.samples, len(done)),
+        "heartbeat_timeout_s": HEARTBEAT_TIMEOUT,
         "min_activity_slots_available": probe.min_slots,
         "workflow_runs_incl_single": run["workflow_runs"],
         "load_before": run["load"],
@@ -229,6 +245,8 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
             "worker_rss_mb",
             "temporal_cpu_cores_mean",
             "temporal_cpu_cores_busiest_5s",
+            "cpu_ms_per_postcard",
+            "heartbeat_timeout_s",
         )
     ]
     table_rows.append({"measure": "create p99 ms", "value": creates["p99"]})

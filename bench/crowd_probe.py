@@ -51,8 +51,10 @@ async def paced_creates(api_url: str, n: int, over_s: float, cap: int = 200) -> 
         await asyncio.sleep(max(0.0, began + i * over_s / n - time.perf_counter()))
         async with limit:
             sent = time.perf_counter()
-            for attempt in range(3):  # a broken keep-alive connection: again on a new one
-                conn = idle.pop() if idle else None
+            for attempt in range(3):
+                # A kept-alive connection the server has closed while idle fails at once; the
+                # next tries open new ones (popping another idle one could meet another such).
+                conn = idle.pop() if idle and attempt == 0 else None
                 try:
                     conn = conn or await Connection.open(host, port)
                     status, body = await conn.exchange_full(requests[i % len(requests)])

@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     """Whole-run bound of one postcard, in seconds."""
     ai_workflow_retry_count: int = Field(3, ge=1)
     """Attempts per step before it fails."""
+    ai_heartbeat_timeout_s: float = Field(10, ge=1, le=60)
+    """Seconds a running step may go silent before its worker counts as dead (30 for crowds)."""
 
     # Operations: metrics and health endpoints, 0 turns one off (docs/operations.md)
     metrics_host: str = "127.0.0.1"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from core.models import STEPS, PostcardRequest
 from core.settings import Settings, describe
+from ingest.launch import with_policy
 from scripts.gen_env_example import render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,6 +98,8 @@ def test_an_empty_api_keys_is_the_documented_single_user_mode() -> None:
         ({"MAX_BODY_BYTES": "0"}, "MAX_BODY_BYTES"),
         ({"EVENTS_MAX_STREAMS": "0"}, "EVENTS_MAX_STREAMS"),
         ({"EVENTS_MAX_STREAMS_PER_USER": "-1"}, "EVENTS_MAX_STREAMS_PER_USER"),
+        ({"AI_HEARTBEAT_TIMEOUT_S": "0"}, "AI_HEARTBEAT_TIMEOUT_S"),
+        ({"AI_HEARTBEAT_TIMEOUT_S": "half a minute"}, "AI_HEARTBEAT_TIMEOUT_S"),
     ],
 )
 def test_settings_that_would_open_the_product_or_lose_data_are_refused_by_name(
@@ -136,3 +141,13 @@ def test_real_providers_are_the_default_when_their_keys_are_set(monkeypatch) -> 
     assert (settings.provider_for("text"), settings.provider_for("code")) == ("gemini", "anthropic")
     monkeypatch.setenv("CODE_PROVIDER", "local")
     assert Settings(_env_file=None).provider_for("code") == "local"  # type: ignore[call-arg]
+
+
+def test_the_heartbeat_timeout_reaches_every_step_of_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crowd's operator trades dead-worker detection for fewer heartbeat writes in one place."""
+    request = PostcardRequest(task_id="hb", user_input="生日快乐", created_at=datetime.now(UTC))
+    default = with_policy(request, Settings(_env_file=None)).options  # type: ignore[call-arg]
+    monkeypatch.setenv("AI_HEARTBEAT_TIMEOUT_S", "30")
+    crowd = with_policy(request, Settings(_env_file=None)).options  # type: ignore[call-arg]
+    assert [getattr(default, step).heartbeat_s for step in STEPS] == [10] * 4
+    assert [getattr(crowd, step).heartbeat_s for step in STEPS] == [30] * 4
