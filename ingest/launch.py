@@ -28,8 +28,8 @@ def with_policy(request: PostcardRequest, settings: Settings) -> PostcardRequest
         settings.ai_workflow_timeout, settings.ai_workflow_retry_count
     )
     options.search_attributes = settings.temporal_search_attributes
-    # Each heartbeat is a write on the server, sent at most every 0.8 × this timeout: 10 s
-    # notices a dead worker soon; 30 s takes a quarter off the server's CPU in a crowd.
+    # Each heartbeat is a write on the server, sent at most every 0.8 × this timeout: a short
+    # timeout notices a dead worker soon, a longer one costs the server less in a crowd.
     for step in STEPS:
         getattr(options, step).heartbeat_s = settings.ai_heartbeat_timeout_s
     route_steps(options, settings)  # provider quota queues (core/quotas.py)
