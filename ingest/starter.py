@@ -30,6 +30,7 @@ from ops.health import Liveness
 log = logging.getLogger("postcards.starter")
 Entry = tuple[bytes, dict[bytes, bytes]]
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+GROUP_GONE = ("NOGROUP", "UNBLOCKED")  # the errors of a read whose stream or group vanished
 TRANSIENT_RPC = {
     RPCStatusCode.UNAVAILABLE,
     RPCStatusCode.DEADLINE_EXCEEDED,
@@ -98,6 +99,18 @@ class Starter:
                 )
                 await _sleep_or_stop(stop, backoff)
                 backoff = min(backoff * 2, 10.0)
+            except ResponseError as exc:
+                # A Redis that restarted without its data has no stream and no group, and the
+                # redis client reconnects inside a call, so a read can meet the empty server
+                # before the next `ensure_group`: NOGROUP, or on Redis 7 UNBLOCKED when the
+                # stream went away under a blocked read. The next turn recreates the group.
+                if not str(exc).startswith(GROUP_GONE):
+                    raise
+                log.warning(
+                    "consumer group gone (redis lost its data), recreating it",
+                    extra={"error": str(exc)[:200]},
+                )
+                await _sleep_or_stop(stop, 0.5)
             except (TemporalUnavailable, OperationalError) as exc:
                 log.warning(
                     "temporal or database unavailable, retrying",

