@@ -52,10 +52,12 @@ class Creates:
 
 def kill_plan(rng: random.Random, kills: int, span_s: float) -> list[Kill]:
     """Random kill points while the batch is being created and processed: each kill comes
-    after the component ran for a while, so it dies with work in hand."""
+    after the component ran for a while, so it dies with work in hand. Each outage lasts 2-3 s,
+    longer than the Redis client's own retries (1.4 s of backoff), so that creates sent while
+    Redis is down meet the outage instead of riding it out."""
     first = rng.uniform(0.3, max(0.4, span_s * 0.5))
     ups = [first] + [rng.uniform(1.0, 3.0) for _ in range(kills - 1)]
-    return [Kill(round(up, 2), round(rng.uniform(1.0, 2.0), 2)) for up in ups]
+    return [Kill(round(up, 2), round(rng.uniform(2.0, 3.0), 2)) for up in ups]
 
 
 async def create_one(http: httpx.AsyncClient, n: int, creates: Creates, deadline: float) -> None:
