@@ -11,7 +11,7 @@ import asyncio
 import re
 
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, Route
 from pydantic import SecretStr
 from temporalio.client import Client
 
@@ -238,3 +238,40 @@ async def test_editing_with_an_api_key(
         await wait_until(page, "() => document.querySelector('#still-image').naturalWidth > 0")
         assert (await page.get_attribute("#still-image", "src") or "").startswith("blob:")
         assert any(url.endswith(f"/{task_id}/revisions/1") for url in keyed), keyed
+
+
+async def test_a_status_from_before_the_change_does_not_end_the_watch(
+    browser: Browser, client: Client, settings: Settings, redis_url: str
+) -> None:
+    """Streams on one postcard share its status body for a moment, so the stream the page opens
+    right after a change may first carry the finished state from before it. The page must keep
+    watching until the new revision ends, not stop on that stale, settled body."""
+    async with (
+        studio_stack(settings, client, redis_url) as stack,
+        studio_page(browser, stack.base_url) as page,
+    ):
+        await page.fill("#prompt", WISH)
+        await page.click("#submit")
+        await wait_steps_completed(page)
+        task_id = await page.get_attribute("#run", "data-task-id")
+        stale = (await stack.http.get(f"/api/v1/postcards/status/{task_id}")).text
+        served: list[str] = []
+
+        async def stale_once(route: Route) -> None:
+            if served:
+                await route.continue_()
+                return
+            served.append(route.request.url)
+            await route.fulfill(
+                status=200,
+                headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
+                body=f"retry: 500\n\nid: stale\nevent: status\ndata: {stale}\n\n",
+            )
+
+        await page.route(f"**/api/v1/postcards/{task_id}/events", stale_once)
+        await page.click("#steps [data-step='content'] button.change")
+        await page.fill("#change-instruction", "shorter")
+        await page.click("#change-submit")
+        await wait_revision_done(page, 2)
+        assert served, "the page opened a new stream after the change"
+        await page.wait_for_selector("#versions:not([hidden]) .version[data-revision='2']")

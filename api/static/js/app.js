@@ -1,5 +1,5 @@
 // The studio: wire the form, the live run, the result and the gallery together.
-import { apiKey, createPostcard, setApiKey } from "./api.js";
+import { apiKey, createPostcard, postcardStatus, setApiKey } from "./api.js";
 import { galleryItem, initGallery, loadGallery, redrawGallery } from "./gallery.js";
 import { lang, onLangChange, setLang, t, translate } from "./i18n.js";
 import { EXAMPLES, STYLES, THEMES, fillSelect } from "./presets.js";
@@ -82,9 +82,10 @@ function render(body) {
   }
 }
 
-function startWatch(taskId) {
+function startWatch(taskId, after = 0) {
   stopWatching();
   stopWatching = watch(taskId, {
+    after,
     onStatus: render,
     onMode: showMode,
     onError: (error) => {
@@ -180,12 +181,19 @@ onLangChange(() => {
   showRevisions();
   if (run.body.status === "FAILED") showFailure(run.body);
 });
+// The newest revision a status body lists (0: none).
+const newestRevision = (body) => Math.max(0, ...(body?.revisions || []).map((r) => r.revision));
+
 initRevisions({
-  onStarted: () => {
-    if (run) startWatch(run.taskId);
+  onStarted: (accepted) => {
+    if (run) startWatch(run.taskId, accepted.revision);
   },
-  onRefused: () => {
-    if (run) startWatch(run.taskId);
+  // Refused because a revision started elsewhere: the status endpoint lists it, watch to its end.
+  onRefused: async () => {
+    if (!run) return;
+    const taskId = run.taskId;
+    const body = await postcardStatus(taskId).catch(() => null);
+    if (run?.taskId === taskId) startWatch(taskId, newestRevision(body));
   },
   onPick: (detail) => {
     if (detail) showVersion(detail);

@@ -29,9 +29,12 @@ function* frames(buffer) {
 /**
  * Call onStatus with each new status body until the postcard (and any revision) is final.
  * onMode hears "stream", "poll" or "lost"; onError hears an ApiError that ends the watch.
+ * `after`: a revision the caller knows has started; the watch does not end on a body that does
+ * not list it yet (the server shares one status body among a postcard's streams for a moment,
+ * so a stream opened right after a regenerate may first be sent the state from before it).
  * Returns a function that stops watching.
  */
-export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} }) {
+export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {}, after = 0 }) {
   const url = `/api/v1/postcards/${encodeURIComponent(taskId)}/events`;
   let stopped = false;
   let polling = false;
@@ -49,10 +52,11 @@ export function watch(taskId, { onStatus, onMode = () => {}, onError = () => {} 
     closeStream();
     for (const name of Object.keys(timers)) clearTimeout(timers[name]);
   };
+  const knowsAfter = (body) => after === 0 || (body.revisions || []).some((r) => r.revision >= after);
   const deliver = (body) => {
     if (stopped) return;
     onStatus(body);
-    if (settled(body)) stop();
+    if (settled(body) && knowsAfter(body)) stop();
   };
   const connected = () => {
     streamUp = true;
