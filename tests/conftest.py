@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from playwright.async_api import Browser
+from sqlalchemy import Connection, Engine, event
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -26,6 +28,26 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 REPO = Path(__file__).resolve().parent.parent
+
+
+# Every engine a test makes (its own, the in-process API's and worker's) keeps up to ten idle
+# PostgreSQL connections until it is garbage-collected, which may be many tests later: over the
+# whole suite they reached the server's max_connections (100) on CI. Each test closes them.
+ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _seen(connection: Connection) -> None:
+    ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def close_idle_postgres_connections() -> Iterator[None]:
+    """After each test, close the idle pooled PostgreSQL connections of the engines it used."""
+    yield
+    for engine in list(ENGINES):
+        if engine.dialect.name == "postgresql":
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")
