@@ -8,6 +8,7 @@ cut paper, a retro print, a pixel grid, a line drawing, or flat and minimal colo
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -22,6 +23,9 @@ INK: RGB = (30, 28, 27)
 SEAL: RGB = (182, 36, 30)
 LINE_PAPER: RGB = (250, 248, 242)
 CREAM: RGB = (244, 232, 206)
+WATERCOLOUR_PAPER = np.array((252, 250, 244), dtype=np.float32)
+MARGIN_REACH = 0.075
+"""How far in from an edge, as a share of the side, a watercolour's bare margin can reach."""
 RETRO_INKS = 6
 PIXEL_GRID = 64
 PIXEL_COLOURS = 16
@@ -127,14 +131,36 @@ def _watercolour(picture: Image.Image, rng: random.Random, calm: tuple[int, int]
     washed = pooled
     washed *= 0.9
     washed += (255.0 * 0.1 - granules + blotches * 10.0 * texture)[..., None]
-    # An uneven untouched margin: the wash stops short of the sheet's edge.
-    ys = np.minimum(np.arange(h), np.arange(h)[::-1])[:, None] / h
-    xs = np.minimum(np.arange(w), np.arange(w)[::-1])[None, :] / w
-    edge = np.minimum(ys, xs) + 0.025 * _noise(rng, (w, h), 18)
-    bare = np.clip((0.05 - edge) / 0.02, 0.0, 1.0).astype(np.float32)[..., None]
-    paper = np.array((252, 250, 244), dtype=np.float32) + 4.0 * _noise(rng, (w, h), 2)[..., None]
-    washed += (paper - washed) * bare
+    _bare_margin(washed, rng)
     return _to_image(washed)
+
+
+def _bare_margin(washed: np.ndarray, rng: random.Random) -> None:
+    """An uneven untouched margin: the wash stops short of the sheet's edge (in place).
+
+    A pixel is bare where its distance to the nearest edge, as a share of the side, wobbled by
+    ±0.025, is under 0.05; so only the frame within 0.075 of an edge can be, and the blend runs
+    on its four strips instead of the whole sheet (three quarters of the work saved).
+    """
+    h, w = washed.shape[:2]
+    wobble = _noise(rng, (w, h), 18)
+    grain = _noise(rng, (w, h), 2)
+    ys = (np.minimum(np.arange(h), np.arange(h)[::-1]) / h)[:, None]
+    xs = (np.minimum(np.arange(w), np.arange(w)[::-1]) / w)[None, :]
+    top = min(h // 2, math.ceil(MARGIN_REACH * h) + 1)
+    side = min(w // 2, math.ceil(MARGIN_REACH * w) + 1)
+    whole, middle = slice(None), slice(top, h - top)
+    strips = (
+        (slice(0, top), whole),
+        (slice(h - top, h), whole),
+        (middle, slice(0, side)),
+        (middle, slice(w - side, w)),
+    )
+    for rows, cols in strips:
+        edge = np.minimum(ys[rows], xs[:, cols]) + 0.025 * wobble[rows, cols]
+        bare = np.clip((0.05 - edge) / 0.02, 0.0, 1.0).astype(np.float32)[..., None]
+        paper = WATERCOLOUR_PAPER + 4.0 * grain[rows, cols][..., None]
+        washed[rows, cols] += (paper - washed[rows, cols]) * bare
 
 
 def _retro(

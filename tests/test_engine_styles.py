@@ -3,6 +3,7 @@ detection from words, and the page dressed in the style."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from itertools import combinations
 
@@ -13,7 +14,7 @@ from core.models import Concept, PostcardRequest
 from engine import make_concept, render_page, write_content
 from engine.illustrate import draw_illustration
 from engine.moods import art_style_description, find_art_style
-from engine.styles import STYLES
+from engine.styles import STYLES, WATERCOLOUR_PAPER, _bare_margin, _noise
 from providers.html_validator import validate_page
 
 # One wish per occasion family: a festival at night, a birthday, Christmas, travel, thanks.
@@ -106,6 +107,26 @@ def test_watercolour_leaves_paper_at_the_edge_and_granulates(wish: str) -> None:
     assert luma(margin(rgb)).mean() > 0.92  # the wash stops short of the sheet's edge
     assert smooth_share(rgb) < 0.5  # pigment granules and paper grain everywhere
     assert (luma(rgb[40:-40, 40:-40]) > 0.85).mean() < 0.75  # yet the middle is painted
+
+
+@pytest.mark.parametrize("size", [(512, 512), (300, 200), (31, 17)])
+def test_the_bare_margin_on_four_strips_is_the_blend_over_the_whole_sheet(
+    size: tuple[int, int],
+) -> None:
+    """The margin is blended only near the edges; it must equal the formula over every pixel."""
+    w, h = size
+    wash = np.random.default_rng(7).uniform(0, 255, (h, w, 3)).astype(np.float32)
+    ours = wash.copy()
+    _bare_margin(ours, random.Random(3))
+    rng = random.Random(3)
+    wobble, grain = _noise(rng, (w, h), 18), _noise(rng, (w, h), 2)
+    ys = np.minimum(np.arange(h), np.arange(h)[::-1])[:, None] / h
+    xs = np.minimum(np.arange(w), np.arange(w)[::-1])[None, :] / w
+    edge = np.minimum(ys, xs) + 0.025 * wobble
+    bare = np.clip((0.05 - edge) / 0.02, 0.0, 1.0).astype(np.float32)[..., None]
+    whole = wash + (WATERCOLOUR_PAPER + 4.0 * grain[..., None] - wash) * bare
+    assert np.array_equal(ours, whole)
+    assert (bare[0, 0] == 1.0).all() and not np.array_equal(ours, wash)  # the corner is paper
 
 
 @pytest.mark.parametrize("wish", WISHES)
