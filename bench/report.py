@@ -77,13 +77,22 @@ def table(columns: list[str], rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _measured(target: Target) -> str:
+    """A target's value as the table shows it: ratios below 1 with three decimals, so that
+    0.498 against ">= 0.5" does not read as 0.50."""
+    value = target.value
+    if isinstance(value, float) and abs(value) < 1:
+        return f"{value:.3f}"
+    return _cell(value)
+
+
 def targets_table(targets: list[Target]) -> str:
     """The targets as a markdown table."""
     rows = [
         {
             "target": t.name,
             "goal": t.goal,
-            "measured": f"{_cell(t.value)} {t.unit}".strip(),
+            "measured": f"{_measured(t)} {t.unit}".strip(),
             "met": {True: "yes", False: "**no**", None: "–"}[t.met],
         }
         for t in targets

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bench.measure import percentile
+from bench.report import Target, targets_table
 from tests.conftest import REPO
 
 
@@ -16,6 +17,14 @@ def test_percentile_interpolates() -> None:
     assert percentile([5.0], 99) == 5.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
     assert percentile(list(range(101)), 99) == 99
+
+
+def test_a_ratio_just_under_its_goal_does_not_read_as_the_goal() -> None:
+    table = targets_table(
+        [Target.at_least("b / a", 0.498, 0.5, ""), Target.at_most("p99", 66.0, 25, "ms")]
+    )
+    assert "| b / a | >= 0.5 | 0.498 | **no** |" in table
+    assert "| p99 | <= 25 ms | 66.0 ms | **no** |" in table
 
 
 def test_quick_create_scenario_writes_json_and_markdown(tmp_path: Path) -> None:
