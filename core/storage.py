@@ -93,12 +93,14 @@ class LocalBlobStore:
 
     def __init__(self, root: Path, public_base_url: str) -> None:
         self.root = root
+        # Resolved once: resolving walks every component of the path (a system call each).
+        self._resolved_root = root.resolve()
         self.public_base_url = public_base_url.rstrip("/")
 
     def _path(self, key: str) -> Path:
         parse_key(key)
         path = (self.root / key).resolve()
-        if self.root.resolve() not in path.parents:
+        if self._resolved_root not in path.parents:
             raise InvalidBlob(f"blob key escapes the store: {key!r}")
         return path
 

@@ -46,6 +46,17 @@ def test_keys_outside_the_three_kinds_are_refused(tmp_path: Path, key: str) -> N
         store.put(key, picture("PNG"), "image/png")
 
 
+def test_a_kind_folder_linked_outside_the_store_is_refused(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "blobs", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    (root / "images").symlink_to(elsewhere)
+    store = LocalBlobStore(root, "http://x")
+    with pytest.raises(InvalidBlob, match="escapes"):
+        store.put("images/abc.png", picture("PNG"), "image/png")
+    assert not any(elsewhere.iterdir())
+
+
 def test_valid_keys_name_their_postcard() -> None:
     assert parse_key("images/0190abc.webp").task_id == "0190abc"
     assert parse_key("posters/0190abc-r3.png").task_id == "0190abc"
