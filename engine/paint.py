@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -143,14 +144,23 @@ def vertical_gradient(size: tuple[int, int], top: RGB, bottom: RGB) -> Image.Ima
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _falloff(size: int, strength: float) -> Image.Image:
+    """A light's alpha, bright at the centre and gone at the rim.
+
+    Cached: a card's lights come in a few sizes (the sky's is the same on every card of a working
+    size), and a render process draws many cards. Shared, so never drawn on.
+    """
+    mask = Image.radial_gradient("L").resize((size, size), Image.Resampling.BILINEAR)
+    # radial_gradient reaches 255 only in the corners; rescale so the light ends at the rim.
+    return mask.point(lambda v: round(max(0.0, 1 - v * 1.4142 / 255) ** 1.6 * 255 * strength))
+
+
 def glow(canvas: Canvas, centre: Point, radius: float, colour: RGB, strength: float) -> None:
     """A soft radial light."""
     size = max(2, round(radius * 2))
-    mask = Image.radial_gradient("L").resize((size, size), Image.Resampling.BILINEAR)
-    # radial_gradient reaches 255 only in the corners; rescale so the light ends at the rim.
-    mask = mask.point(lambda v: round(max(0.0, 1 - v * 1.4142 / 255) ** 1.6 * 255 * strength))
     light = Image.new("RGBA", (size, size), alpha(colour, 1))
-    light.putalpha(mask)
+    light.putalpha(_falloff(size, strength))
     canvas.image.alpha_composite(light, (round(centre[0] - radius), round(centre[1] - radius)))
 
 

@@ -10,10 +10,12 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+import engine.paint
 from core.models import Concept, PostcardRequest
 from engine import make_concept, render_page, write_content
 from engine.illustrate import draw_illustration
 from engine.moods import art_style_description, find_art_style
+from engine.paint import _falloff
 from engine.styles import STYLES, WATERCOLOUR_PAPER, _bare_margin, _noise
 from providers.html_validator import validate_page
 
@@ -107,6 +109,19 @@ def test_watercolour_leaves_paper_at_the_edge_and_granulates(wish: str) -> None:
     assert luma(margin(rgb)).mean() > 0.92  # the wash stops short of the sheet's edge
     assert smooth_share(rgb) < 0.5  # pigment granules and paper grain everywhere
     assert (luma(rgb[40:-40, 40:-40]) > 0.85).mean() < 0.75  # yet the middle is painted
+
+
+def test_cached_lights_draw_each_card_as_uncached_ones_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lights' falloff masks are shared between cards; drawing must never change them."""
+    _falloff.cache_clear()
+    for wish in WISHES:
+        render(wish, "flat", size=512)
+    cached = render(WISHES[0], "flat", size=512)
+    assert _falloff.cache_info().hits > 0
+    monkeypatch.setattr(engine.paint, "_falloff", _falloff.__wrapped__)
+    assert np.array_equal(render(WISHES[0], "flat", size=512), cached)
 
 
 @pytest.mark.parametrize("size", [(512, 512), (300, 200), (31, 17)])
