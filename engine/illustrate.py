@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 
@@ -116,11 +117,16 @@ def _finish(canvas: Canvas) -> Image.Image:
     calm = (round(canvas.calm[0]), round(canvas.calm[1]))
     picture = finish(canvas.image.convert("RGB"), canvas.style, canvas.rng, canvas.roles, calm)
     if canvas.style in VIGNETTED:
-        w, h = picture.size
-        edge = Image.radial_gradient("L").resize((w, h)).point(lambda v: max(0, v - 150) * 0.55)
-        shadow = Image.new("RGB", (w, h), mix(canvas.roles.ink, (0, 0, 0), 0.5))
-        picture = Image.composite(shadow, picture, edge)
+        shadow = Image.new("RGB", picture.size, mix(canvas.roles.ink, (0, 0, 0), 0.5))
+        picture = Image.composite(shadow, picture, _vignette(picture.size))
     return picture
+
+
+@functools.lru_cache(maxsize=8)
+def _vignette(size: tuple[int, int]) -> Image.Image:
+    """How much a gentle vignette darkens each pixel: nothing in the middle, a little at the
+    corners. Cached by size (one working size is most cards; ~2.6 ms to build); never drawn on."""
+    return Image.radial_gradient("L").resize(size).point(lambda v: max(0, v - 150) * 0.55)
 
 
 def render_illustration(

@@ -10,6 +10,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+import engine.illustrate
 import engine.paint
 from core.models import Concept, PostcardRequest
 from engine import make_concept, render_page, write_content
@@ -114,13 +115,15 @@ def test_watercolour_leaves_paper_at_the_edge_and_granulates(wish: str) -> None:
 def test_cached_lights_draw_each_card_as_uncached_ones_would(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The lights' falloff masks are shared between cards; drawing must never change them."""
+    """The lights' falloff and the vignette are shared between cards; drawing must never
+    change them."""
     _falloff.cache_clear()
     for wish in WISHES:
         render(wish, "flat", size=512)
     cached = render(WISHES[0], "flat", size=512)
     assert _falloff.cache_info().hits > 0
     monkeypatch.setattr(engine.paint, "_falloff", _falloff.__wrapped__)
+    monkeypatch.setattr(engine.illustrate, "_vignette", engine.illustrate._vignette.__wrapped__)
     assert np.array_equal(render(WISHES[0], "flat", size=512), cached)
 
 
