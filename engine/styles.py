@@ -24,8 +24,8 @@ SEAL: RGB = (182, 36, 30)
 LINE_PAPER: RGB = (250, 248, 242)
 CREAM: RGB = (244, 232, 206)
 WATERCOLOUR_PAPER = np.array((252, 250, 244), dtype=np.float32)
-MARGIN_REACH = 0.075
-"""How far in from an edge, as a share of the side, a watercolour's bare margin can reach."""
+BARE_WITHIN, BARE_WOBBLE = 0.05, 0.025
+"""A watercolour leaves paper bare within 5 % of the side from an edge, give or take 2.5 %."""
 RETRO_INKS = 6
 PIXEL_GRID = 64
 PIXEL_COLOURS = 16
@@ -139,16 +139,18 @@ def _bare_margin(washed: np.ndarray, rng: random.Random) -> None:
     """An uneven untouched margin: the wash stops short of the sheet's edge (in place).
 
     A pixel is bare where its distance to the nearest edge, as a share of the side, wobbled by
-    ±0.025, is under 0.05; so only the frame within 0.075 of an edge can be, and the blend runs
-    on its four strips instead of the whole sheet (three quarters of the work saved).
+    ±BARE_WOBBLE, is under BARE_WITHIN; so only the frame within their sum of an edge can be,
+    and the blend runs on its four strips instead of the whole sheet (three quarters of the
+    work saved).
     """
     h, w = washed.shape[:2]
     wobble = _noise(rng, (w, h), 18)
     grain = _noise(rng, (w, h), 2)
     ys = (np.minimum(np.arange(h), np.arange(h)[::-1]) / h)[:, None]
     xs = (np.minimum(np.arange(w), np.arange(w)[::-1]) / w)[None, :]
-    top = min(h // 2, math.ceil(MARGIN_REACH * h) + 1)
-    side = min(w // 2, math.ceil(MARGIN_REACH * w) + 1)
+    reach = BARE_WITHIN + BARE_WOBBLE
+    top = min(h // 2, math.ceil(reach * h) + 1)
+    side = min(w // 2, math.ceil(reach * w) + 1)
     whole, middle = slice(None), slice(top, h - top)
     strips = (
         (slice(0, top), whole),
@@ -157,8 +159,8 @@ def _bare_margin(washed: np.ndarray, rng: random.Random) -> None:
         (middle, slice(w - side, w)),
     )
     for rows, cols in strips:
-        edge = np.minimum(ys[rows], xs[:, cols]) + 0.025 * wobble[rows, cols]
-        bare = np.clip((0.05 - edge) / 0.02, 0.0, 1.0).astype(np.float32)[..., None]
+        edge = np.minimum(ys[rows], xs[:, cols]) + BARE_WOBBLE * wobble[rows, cols]
+        bare = np.clip((BARE_WITHIN - edge) / 0.02, 0.0, 1.0).astype(np.float32)[..., None]
         paper = WATERCOLOUR_PAPER + 4.0 * grain[rows, cols][..., None]
         washed[rows, cols] += (paper - washed[rows, cols]) * bare
 
