@@ -11,9 +11,10 @@ import socket
 from core.logs import configure_logging
 from core.migrate import migrate
 from core.settings import get_settings
-from core.wiring import redis_client, repository, temporal_client
+from core.wiring import redis_client, temporal_client
 from ingest.starter import Starter, connect_with_backoff
 from ops.health import health_endpoint
+from runs.wiring import run_store
 
 log = logging.getLogger("postcards.starter")
 
@@ -32,7 +33,7 @@ async def main() -> None:
         return
     consumer = settings.consumer_name or f"{socket.gethostname()}-{os.getpid()}"
     redis = redis_client(settings)
-    starter = Starter(redis, client, repository(settings), settings, consumer)
+    starter = Starter(redis, client, run_store(settings), settings, consumer)
     log.info("starter running", extra={"consumer": consumer, "stream": settings.stream_name})
     try:
         async with health_endpoint(

@@ -20,11 +20,12 @@ from core.logs import configure_logging
 from core.migrate import migrate
 from core.quotas import queue_rates
 from core.settings import Settings, get_settings
-from core.wiring import blob_store, redis_client, repository, temporal_client
+from core.wiring import blob_store, redis_client, temporal_client
 from ops.health import Liveness, health_endpoint, worker_probes
 from ops.temporal_metrics import export_sdk_metrics
 from providers.factory import ProviderFactory, chain_names
 from providers.local import start_render_pool, stop_render_pool
+from runs.wiring import run_store
 from workflows.postcard import PostcardWorkflow
 
 log = logging.getLogger("postcards.worker")
@@ -103,7 +104,7 @@ def build_workers(
     """
     queue = task_queue or settings.temporal_task_queue
     activities = PostcardActivities(
-        repository(settings),
+        run_store(settings),
         blob_store(settings),
         providers or ProviderFactory(settings, redis=redis_client(settings)),
         settings.effective_public_base_url,

@@ -9,7 +9,7 @@ from fastapi import Depends, Header, HTTPException, Query, Request, status
 
 from api.services import Services
 from api.sharing import valid_share
-from core.db import Postcard
+from runs.reads import PostcardView
 
 LOCAL_USER = "local"
 
@@ -53,15 +53,15 @@ def user_for(services: Services, authorization: str | None, x_api_key: str | Non
 UserDep = Annotated[str, Depends(current_user)]
 
 
-def owned_postcard(task_id: str, services: ServicesDep, user: UserDep) -> Postcard:
+def owned_postcard(task_id: str, services: ServicesDep, user: UserDep) -> PostcardView:
     """The caller's postcard; 404 alike for unknown and for someone else's."""
-    row = services.repository.get(task_id) if len(task_id) <= 64 else None
+    row = services.reads.get(task_id) if len(task_id) <= 64 else None
     if row is None or (services.settings.api_key_users and row.user_id != user):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no postcard with task id {task_id!r}")
     return row
 
 
-PostcardDep = Annotated[Postcard, Depends(owned_postcard)]
+PostcardDep = Annotated[PostcardView, Depends(owned_postcard)]
 
 
 def viewable_postcard(
@@ -70,14 +70,14 @@ def viewable_postcard(
     share: Annotated[str | None, Query(max_length=64, description="A share-link token")] = None,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
-) -> Postcard:
+) -> PostcardView:
     """A postcard opened by its owner's key or by its share link (frames and links send no key)."""
     if services.settings.api_key_users and valid_share(services.settings, task_id, share):
-        row = services.repository.get(task_id)
+        row = services.reads.get(task_id)
         if row is not None:
             return row
     user = user_for(services, authorization, x_api_key)
     return owned_postcard(task_id, services, user)
 
 
-ViewableDep = Annotated[Postcard, Depends(viewable_postcard)]
+ViewableDep = Annotated[PostcardView, Depends(viewable_postcard)]

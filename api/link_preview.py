@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from api.posters import poster_url
 from api.sharing import shared
-from core.db import Postcard
+from core.db import PostcardRun
 from core.models import Content, PostcardStatus
 from core.settings import Settings
 from engine.linebreak import clean
@@ -26,8 +26,8 @@ def _description(content: Content) -> str:
     return text[: DESCRIPTION_CHARS - 1].rstrip() + "…"
 
 
-def link_preview_tags(settings: Settings, row: Postcard) -> str:
-    """The `<meta>` tags of a COMPLETED postcard (title, description, poster); else none."""
+def link_preview_tags(settings: Settings, row: PostcardRun) -> str:
+    """The `<meta>` tags of a postcard's COMPLETED run (title, description, poster); else none."""
     if row.status != PostcardStatus.COMPLETED.value or not row.content:
         return ""
     content = Content.model_validate(row.content)

@@ -11,11 +11,12 @@ from urllib.parse import quote
 from PIL import UnidentifiedImageError
 
 from api.sharing import shared
-from core.db import Postcard, PostcardRevision
+from core.db import PostcardRun
 from core.models import Content, PostcardStatus
 from core.settings import Settings
 from core.storage import BlobStore
 from engine.poster import render_poster
+from runs.reads import PostcardView
 
 log = logging.getLogger("postcards.api.poster")
 
@@ -38,44 +39,31 @@ class PosterSource:
     content: Content
 
 
-RevisionLookup = Callable[[str, int], PostcardRevision | None]
-"""Finds one stored revision of a postcard (core.revisions.RevisionRepository.get)."""
-
-
-def latest_revision(row: Postcard) -> int:
-    """The revision whose results the postcard shows: its latest completed one."""
-    return row.revision or 1
+RunLookup = Callable[[str, int], PostcardRun | None]
+"""Finds one run of a postcard (runs.reads.RunReads.run)."""
 
 
 def poster_source(
-    row: Postcard, revision: int | None = None, find: RevisionLookup | None = None
+    view: PostcardView, revision: int | None = None, find: RunLookup | None = None
 ) -> PosterSource:
-    """The picture and words of `revision` (the latest by default) of a COMPLETED postcard;
-    an older revision's come from its stored record, which `find` reads."""
-    if row.status != PostcardStatus.COMPLETED.value:
+    """The picture and words of `revision` (the one the postcard shows by default) of a
+    COMPLETED postcard; another revision's come from its own run, which `find` reads."""
+    run: PostcardRun | None = view.run
+    if revision is not None and revision != view.run.revision:
+        run = find(view.task_id, revision) if find else None
+        if run is None:
+            raise PosterUnavailable(404, f"postcard {view.task_id!r} has no revision {revision}")
+    assert run is not None
+    if run.status != PostcardStatus.COMPLETED.value:
+        what = f"postcard {view.task_id!r}" if revision is None else f"revision {run.revision}"
         raise PosterUnavailable(
-            409,
-            f"postcard {row.task_id!r} is {row.status}: its poster is made once it is COMPLETED",
+            409, f"{what} is {run.status}: its poster is made once it is COMPLETED"
         )
-    latest = latest_revision(row)
-    wanted = latest if revision is None else revision
-    image_key, content = row.image_key, row.content
-    if wanted != latest:
-        older = find(row.task_id, wanted) if find else None
-        if older is None:
-            raise PosterUnavailable(404, f"postcard {row.task_id!r} has no revision {wanted}")
-        if older.status != PostcardStatus.COMPLETED.value:
-            raise PosterUnavailable(
-                409,
-                f"revision {wanted} of postcard {row.task_id!r} is {older.status}: "
-                "its poster is made once it is COMPLETED",
-            )
-        image_key, content = older.image_key, older.content
-    if not image_key or not content:
+    if not run.image_key or not run.content:
         raise PosterUnavailable(
-            409, f"postcard {row.task_id!r} has no stored illustration or copy to draw a poster"
+            409, f"postcard {view.task_id!r} has no stored illustration or copy to draw a poster"
         )
-    return PosterSource(wanted, image_key, Content.model_validate(content))
+    return PosterSource(run.revision, run.image_key, Content.model_validate(run.content))
 
 
 def poster_key(task_id: str, revision: int) -> str:
@@ -84,7 +72,7 @@ def poster_key(task_id: str, revision: int) -> str:
 
 
 async def poster_png(
-    store: BlobStore, row: Postcard, revision: int | None = None, find: RevisionLookup | None = None
+    store: BlobStore, row: PostcardView, revision: int | None = None, find: RunLookup | None = None
 ) -> bytes:
     """The poster's PNG: from the cache, or drawn (in a thread: it takes CPU) and cached."""
     source = await asyncio.to_thread(poster_source, row, revision, find)
@@ -111,13 +99,13 @@ async def poster_png(
     return poster.png
 
 
-def poster_url(settings: Settings, row: Postcard) -> str:
+def poster_url(settings: Settings, row: PostcardRun) -> str:
     """The latest poster's absolute URL (carrying the share token when API keys are on).
 
     It names the revision, so a chat app that cached an older poster fetches the new one."""
     task_id = row.task_id
     url = (
         f"{settings.effective_public_base_url}/api/v1/postcards/{quote(task_id, safe='')}"
-        f"/poster.png?revision={latest_revision(row)}"
+        f"/poster.png?revision={row.revision}"
     )
     return shared(settings, url, task_id) or url

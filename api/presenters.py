@@ -1,4 +1,4 @@
-"""Turn stored rows and live workflow progress into response bodies."""
+"""Turn stored rows into response bodies (rows only: nothing here asks Temporal)."""
 
 from __future__ import annotations
 
@@ -12,128 +12,109 @@ from api.schemas import (
     RevisionOut,
 )
 from api.sharing import shared
-from core.db import Postcard, PostcardRevision, as_utc
-from core.models import STEPS, PostcardError, PostcardStatus, Progress, StepProgress, StepState
+from core.db import PostcardRun, as_utc
+from core.models import STEPS, PostcardError, PostcardStatus, StepProgress
 from core.settings import Settings
+from runs.reads import PostcardView
 
 
-def _steps(row: Postcard, live: Progress | None) -> dict[str, StepProgress]:
-    stored = {
-        name: StepProgress.model_validate((row.steps or {}).get(name) or {}) for name in STEPS
-    }
-    if live is None:
-        return stored
-    merged = {}
-    for name in STEPS:
-        step = live.steps[name].model_copy()
-        db = stored[name]
-        # The activity records each attempt as it starts; the workflow learns it at the end.
-        step.attempts = max(step.attempts, db.attempts)
-        if step.status is StepState.QUEUED and db.status is StepState.RUNNING:
-            step.status = StepState.RUNNING  # the workflow scheduled it; a worker now runs it
-        if step.status.value == "running" and db.error:
-            step.error = db.error
-        step.provider = step.provider or db.provider
-        # Who a fallback stood in for, and the running step's percent, only the step's own
-        # database entry knows: the workflow's progress carries neither.
-        if db.fallback_from and step.provider == db.provider:
-            step.fallback_from, step.fallback_reason = db.fallback_from, db.fallback_reason
-        if step.status.value == "running" and db.status.value == "running":
-            step.progress_pct = db.progress_pct
-        merged[name] = step
-    return merged
+def _steps(run: PostcardRun) -> dict[str, StepProgress]:
+    return {name: StepProgress.model_validate((run.steps or {}).get(name) or {}) for name in STEPS}
 
 
 def status_body(
-    row: Postcard,
-    live: Progress | None,
-    settings: Settings,
-    revisions: Sequence[PostcardRevision] = (),
+    view: PostcardView, settings: Settings, runs: Sequence[PostcardRun] = ()
 ) -> PostcardStatusOut:
-    """The status endpoint's answer."""
-    status = PostcardStatus(row.status)
-    data = _data(row, row.task_id, settings) if status is PostcardStatus.COMPLETED else None
-    error = PostcardError.model_validate(row.error) if row.error else None
-    current = row.current_step
-    if live is not None and status is PostcardStatus.PROCESSING:
-        current = live.current_step or current
-    created = as_utc(row.created_at)
-    updated = as_utc(row.updated_at)
+    """The status endpoint's answer: the postcard with the run it shows, and, once it has been
+    regenerated, every run (`runs`, oldest first)."""
+    postcard = view.postcard
+    completed = [r for r in runs if r.status == PostcardStatus.COMPLETED.value]
+    # The newest completed run is the one shown: read from the same rows as `revisions`, it
+    # agrees with them even when a revision completed after the postcard itself was read.
+    run = completed[-1] if completed else view.run
+    status = PostcardStatus(run.status)
+    created = as_utc(postcard.created_at)
+    updated = as_utc(run.updated_at)
     assert created is not None and updated is not None
     return PostcardStatusOut(
-        task_id=row.task_id,
+        task_id=postcard.task_id,
         status=status,
-        prompt=row.user_input,
-        style=row.style,
-        theme=row.theme,
-        language=row.language,
-        current_step=None if status is PostcardStatus.COMPLETED else current,
-        steps=_steps(row, live),
-        data=data,
-        error=error if status is PostcardStatus.FAILED else None,
+        prompt=postcard.user_input,
+        style=postcard.style,
+        theme=postcard.theme,
+        language=postcard.language,
+        current_step=None if status is PostcardStatus.COMPLETED else run.current_step,
+        steps=_steps(run),
+        data=_data(run, settings) if status is PostcardStatus.COMPLETED else None,
+        error=_error(run) if status is PostcardStatus.FAILED else None,
         created_at=created,
         updated_at=updated,
-        completed_at=as_utc(row.completed_at),
-        retry_count=row.retry_count,
+        completed_at=as_utc(run.finished_at),
+        retry_count=run.retry_count,
         temporal_url=(
             f"{settings.effective_temporal_ui_url}/namespaces/"
-            f"{settings.temporal_namespace}/workflows/{row.task_id}"
+            f"{settings.temporal_namespace}/workflows/{run.run_id}"
         ),
-        revision=max((r.revision for r in revisions), default=row.revision),
-        revisions=[revision_out(r) for r in revisions],
+        revision=max((r.revision for r in runs), default=run.revision),
+        revisions=[revision_out(r) for r in runs] if len(runs) > 1 else [],
     )
 
 
-def _data(results: Postcard | PostcardRevision, task_id: str, settings: Settings) -> PostcardData:
-    """The results of a postcard or one of its revisions, with share links when keys are on."""
+def _error(run: PostcardRun) -> PostcardError | None:
+    return PostcardError.model_validate(run.error) if run.error else None
+
+
+def _data(run: PostcardRun, settings: Settings) -> PostcardData:
+    """The results of a run, with share links when keys are on."""
     base = settings.effective_public_base_url
-    html_url = f"{base}/files/{results.page_key}" if results.page_key else None
+    html_url = f"{base}/files/{run.page_key}" if run.page_key else None
+    task_id = run.task_id
     return PostcardData(
-        concept=results.concept,
-        content=results.content,
-        image_url=shared(settings, results.image_url, task_id),
-        preview_url=shared(settings, results.preview_url, task_id),
+        concept=run.concept,
+        content=run.content,
+        image_url=shared(settings, run.image_url, task_id),
+        preview_url=shared(settings, run.preview_url, task_id),
         html_url=shared(settings, html_url, task_id),
     )
 
 
-def revision_out(revision: PostcardRevision) -> RevisionOut:
+def revision_out(run: PostcardRun) -> RevisionOut:
     """One line of a postcard's revisions, with its steps."""
-    status = PostcardStatus(revision.status)
-    created = as_utc(revision.created_at)
+    created = as_utc(run.created_at)
     assert created is not None
     return RevisionOut(
-        revision=revision.revision,
-        step=revision.step,
-        instruction=revision.instruction,
-        status=status,
+        revision=run.revision,
+        step=run.step,
+        instruction=run.instruction,
+        status=PostcardStatus(run.status),
         created_at=created,
-        finished_at=as_utc(revision.finished_at),
-        error=PostcardError.model_validate(revision.error) if revision.error else None,
-        steps={n: StepProgress.model_validate((revision.steps or {}).get(n) or {}) for n in STEPS},
+        finished_at=as_utc(run.finished_at),
+        error=_error(run),
+        steps=_steps(run),
     )
 
 
-def revision_detail(revision: PostcardRevision, settings: Settings) -> RevisionDetail:
+def revision_detail(run: PostcardRun, settings: Settings) -> RevisionDetail:
     """One revision with its results, once it completed."""
-    completed = revision.status == PostcardStatus.COMPLETED.value
+    completed = run.status == PostcardStatus.COMPLETED.value
     return RevisionDetail(
-        **revision_out(revision).model_dump(),
-        data=_data(revision, revision.task_id, settings) if completed else None,
+        **revision_out(run).model_dump(),
+        data=_data(run, settings) if completed else None,
     )
 
 
-def summary(row: Postcard, settings: Settings) -> PostcardSummary:
+def summary(view: PostcardView, settings: Settings) -> PostcardSummary:
     """A gallery line."""
-    created = as_utc(row.created_at)
+    postcard, run = view.postcard, view.run
+    created = as_utc(postcard.created_at)
     assert created is not None
     return PostcardSummary(
-        task_id=row.task_id,
-        status=PostcardStatus(row.status),
-        prompt=row.user_input[:200],
-        title=(row.content or {}).get("title"),
-        image_url=shared(settings, row.image_url, row.task_id),
-        preview_url=shared(settings, row.preview_url, row.task_id),
+        task_id=postcard.task_id,
+        status=PostcardStatus(run.status),
+        prompt=postcard.user_input[:200],
+        title=(run.content or {}).get("title"),
+        image_url=shared(settings, run.image_url, postcard.task_id),
+        preview_url=shared(settings, run.preview_url, postcard.task_id),
         created_at=created,
-        completed_at=as_utc(row.completed_at),
+        completed_at=as_utc(run.finished_at),
     )

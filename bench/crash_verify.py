@@ -14,11 +14,11 @@ import redis.asyncio as aioredis
 from temporalio.client import Client
 
 from bench.crash_stack import CrashStack
-from core.db import Postcard, as_utc, make_engine
+from core.db import as_utc, make_engine
 from core.models import STEPS
-from core.repository import PostcardRepository
 from core.settings import Settings
 from core.wiring import temporal_client
+from runs.reads import PostcardView, RunReads
 
 FINAL = {"COMPLETED", "FAILED"}
 
@@ -73,13 +73,13 @@ def provider_calls(stack: CrashStack) -> dict[str, Counter[str]]:
     return calls
 
 
-def all_rows(repo: PostcardRepository) -> list[Postcard]:
+def all_rows(repo: RunReads) -> list[PostcardView]:
     """Every postcard recorded."""
     return repo.list_for_user(None, 0, 1_000_000)[0]
 
 
 async def wait_final(
-    repo: PostcardRepository, accepted: list[str], earlier: set[str], timeout_s: float
+    repo: RunReads, accepted: list[str], earlier: set[str], timeout_s: float
 ) -> bool:
     """Until every accepted postcard is recorded and every new row is COMPLETED or FAILED."""
     deadline = time.monotonic() + timeout_s
@@ -155,7 +155,7 @@ async def api_statuses(stack: CrashStack, task_ids: list[str]) -> Counter[str]:
 
 def known_task_ids(stack: CrashStack) -> set[str]:
     """Task ids already recorded (by earlier rows on a shared stack)."""
-    repo = PostcardRepository(make_engine(stack.database_url))
+    repo = RunReads(make_engine(stack.database_url))
     try:
         return {r.task_id for r in all_rows(repo)}
     finally:
@@ -172,7 +172,7 @@ async def verify(
     timeout_s: float,
 ) -> Outcome:
     """Wait for the run to settle, then check every promise and count the rest."""
-    repo = PostcardRepository(make_engine(stack.database_url))
+    repo = RunReads(make_engine(stack.database_url))
     settled = await wait_final(repo, accepted, phase.earlier, timeout_s)
     recovery_s = time.monotonic() - restarted
     rows = [r for r in await asyncio.to_thread(all_rows, repo) if r.task_id not in phase.earlier]
@@ -209,15 +209,15 @@ async def verify(
     return outcome
 
 
-def _duration(row: Postcard) -> float:
-    created, done = as_utc(row.created_at), as_utc(row.completed_at)
+def _duration(row: PostcardView) -> float:
+    created, done = as_utc(row.postcard.created_at), as_utc(row.run.finished_at)
     return (done - created).total_seconds() if created and done else 0.0
 
 
 def violations(
     outcome: Outcome,
     settled: bool,
-    rows: list[Postcard],
+    rows: list[PostcardView],
     workflows: dict[str, int],
     calls: dict[str, Counter[str]],
     via_api: Counter[str],

@@ -29,7 +29,7 @@ from core.devserver import free_port
 from core.migrate import migrate
 from core.models import PostcardRequest
 from core.settings import Settings
-from ingest.launch import start_postcard_workflow
+from runs.launch import start_postcard_workflow
 
 MODES: dict[str, dict[str, str]] = {
     "in the worker process (before)": {"LOCAL_RENDER_PROCESSES": "0"},

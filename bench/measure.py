@@ -95,7 +95,9 @@ class PostcardTable:
 
     def finished(self, task_ids: Sequence[str] | None = None) -> int:
         """How many postcards (of those given, else of all) reached a final status."""
-        query = sa.text("SELECT task_id FROM postcards WHERE status IN ('COMPLETED', 'FAILED')")
+        query = sa.text(
+            "SELECT task_id FROM postcard_current WHERE status IN ('COMPLETED', 'FAILED')"
+        )
         with self.engine.connect() as conn:
             done = [row[0] for row in conn.execute(query)]
         if task_ids is None:
@@ -105,7 +107,7 @@ class PostcardTable:
 
     def rows(self, task_ids: Iterable[str] | None = None) -> list[Row]:
         """Rows by task id (all rows when none are given)."""
-        query = "SELECT task_id, status, created_at, completed_at, steps FROM postcards"
+        query = "SELECT task_id, status, created_at, completed_at, steps FROM postcard_current"
         with self.engine.connect() as conn:
             found = conn.execute(sa.text(query)).all()
         wanted = set(task_ids) if task_ids is not None else None

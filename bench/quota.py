@@ -24,7 +24,7 @@ from core.migrate import migrate
 from core.models import PostcardRequest, PostcardResult, Progress
 from core.quotas import queue_rate
 from core.wiring import temporal_client
-from ingest.launch import start_postcard_workflow
+from runs.launch import start_postcard_workflow
 from tests.fakes import anthropic as a
 from tests.fakes import gemini as g
 from tests.fakes.config import provider_settings

@@ -33,7 +33,7 @@ from bench.loadgen import Connection, post_request
 from bench.measure import PostcardTable, load_average, summary
 from bench.noop import NoopWorkflow
 from core.devserver import free_port
-from ingest.launch import STEP_ATTRIBUTE
+from runs.launch import STEP_ATTRIBUTE
 
 PROMPTS = (
     "做一张温馨可爱的生日明信片",
@@ -183,7 +183,7 @@ async def full_path(
 
 
 async def start_like_the_starter(client: Client, value: str, queue: str) -> WorkflowHandle:
-    """Start a NoopWorkflow with the options ingest/launch.py starts a postcard with."""
+    """Start a NoopWorkflow with the options runs/launch.py starts a postcard with."""
     return await client.start_workflow(
         NoopWorkflow.run,
         value,

@@ -20,6 +20,29 @@ from pydantic import (
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 STEPS: tuple[str, ...] = ("concept", "content", "image", "frontend")
 StepName = Literal["concept", "content", "image", "frontend"]
+NEEDS: dict[str, tuple[str, ...]] = {
+    "concept": (),
+    "content": ("concept",),
+    "image": ("concept",),
+    "frontend": ("content", "image"),
+}
+"""The step graph: the steps whose results each step needs (concept → content ∥ image →
+frontend). The workflow runs it, the store queues a step once its needs are met, and a
+regenerate re-runs a step and everything that needs it."""
+
+
+def dependents(step: str) -> tuple[str, ...]:
+    """The steps that need `step`'s result, directly."""
+    return tuple(name for name in STEPS if step in NEEDS[name])
+
+
+def reruns(step: str) -> tuple[str, ...]:
+    """The steps a regenerate of `step` runs again: the step and all that depend on it."""
+    found = {step}
+    for name in STEPS:  # STEPS is in graph order, so one pass reaches every dependent
+        if any(need in found for need in NEEDS[name]):
+            found.add(name)
+    return tuple(name for name in STEPS if name in found)
 
 
 class PostcardStatus(StrEnum):
@@ -29,6 +52,10 @@ class PostcardStatus(StrEnum):
     PROCESSING = "PROCESSING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+
+
+FINAL_STATUSES = frozenset({PostcardStatus.COMPLETED, PostcardStatus.FAILED})
+"""A run with one of these has ended, and its record never changes again."""
 
 
 class StepState(StrEnum):
@@ -164,21 +191,6 @@ class Content(BaseModel):
     language: str = Field(default="en", max_length=16)
 
 
-class StepMeta(BaseModel):
-    """Who did a step and what it cost."""
-
-    provider: str
-    model: str | None = None
-    attempt: int = 1
-    latency_ms: float = 0.0
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cost_usd: float | None = None
-    cache_hit: bool = False
-    fallback_from: str | None = None
-    fallback_reason: str | None = None
-
-
 class BlobRef(BaseModel):
     """A stored blob, passed through Temporal instead of its bytes."""
 
@@ -225,7 +237,7 @@ class ConceptInput(StepInput):
 
 class ConceptOutput(BaseModel):
     concept: Concept
-    meta: StepMeta
+    step: StepProgress
 
 
 class ContentInput(StepInput):
@@ -234,7 +246,7 @@ class ContentInput(StepInput):
 
 class ContentOutput(BaseModel):
     content: Content
-    meta: StepMeta
+    step: StepProgress
 
 
 class ImageInput(StepInput):
@@ -244,7 +256,7 @@ class ImageInput(StepInput):
 
 class ImageOutput(BaseModel):
     image: BlobRef
-    meta: StepMeta
+    step: StepProgress
 
 
 class FrontendInput(StepInput):
@@ -256,7 +268,7 @@ class FrontendInput(StepInput):
 class FrontendOutput(BaseModel):
     page: BlobRef
     preview_url: str
-    meta: StepMeta
+    step: StepProgress
 
 
 class PostcardError(BaseModel):
@@ -268,23 +280,32 @@ class PostcardError(BaseModel):
     retryable: bool = False
 
 
-class StepProgress(BaseModel):
-    """One step as the progress query and the status endpoint show it."""
+class Usage(BaseModel):
+    """Who answered one provider call and what it consumed; `model` is None for providers
+    without one. A step's state (StepProgress) carries these fields as they are."""
 
-    status: StepState = StepState.PENDING
-    attempts: int = 0
     provider: str | None = None
+    """Set by a wrapper (fallback, cache) that answered in another provider's place."""
     model: str | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    latency_ms: float | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
     cost_usd: float | None = None
     cache_hit: bool = False
-    error: str | None = None
     fallback_from: str | None = None
     fallback_reason: str | None = None
+    """The first provider's error, when a fallback answered."""
+
+
+class StepProgress(Usage):
+    """One step of one run: the activity, the store, the status endpoint and the workflow's
+    `progress` query all use this one model."""
+
+    status: StepState = StepState.PENDING
+    attempts: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    latency_ms: float | None = None
+    error: str | None = None
     progress_pct: int | None = None
 
 
@@ -301,13 +322,11 @@ class Progress(BaseModel):
 
 
 class FailedRun(BaseModel):
-    """What the workflow saves when a run fails (a success is saved by the last step)."""
+    """Why a run failed, which the workflow hands to the store (a success is saved by the
+    last step's own write). The store knows every step's state already."""
 
-    task_id: str
     request: PostcardRequest
-    status: PostcardStatus
-    progress: Progress
-    error: PostcardError | None = None
+    error: PostcardError
 
 
 class PostcardResult(BaseModel):

@@ -69,8 +69,12 @@ class Settings(BaseSettings):
     """Create answers 503 + Retry-After once this many entries wait."""
     orphan_after_s: float = 120.0
     """PENDING tasks older than this with no run are started by the starter's sweep."""
-    closed_run_quiet_s: float = Field(60.0, gt=0)
-    """Unfinished rows this quiet are checked against Temporal; a closed run gets its status."""
+    settle_interval_s: float = Field(1.0, gt=0)
+    """How often the starter lists runs closed outside their workflow (terminate, timeout)."""
+    lost_check_interval_s: float = Field(30.0, gt=0)
+    """How often the starter asks Temporal about open runs that nothing has written lately."""
+    run_lost_after_s: float = Field(120.0, gt=0)
+    """An open run unwritten this long that Temporal does not know is FAILED (type Lost)."""
     stream_max_len: int = 200_000
     """Approximate MAXLEN trim of the stream (must exceed STREAM_MAX_BACKLOG)."""
 

@@ -12,15 +12,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
-from core.db import make_engine
-from core.repository import PostcardRepository
 from core.settings import Settings
 from core.storage import LocalBlobStore
-
-
-def repository(settings: Settings) -> PostcardRepository:
-    """The postcards table on the configured database."""
-    return PostcardRepository(make_engine(settings.effective_database_url))
 
 
 def blob_store(settings: Settings) -> LocalBlobStore:

@@ -19,10 +19,10 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from core.models import PostcardRequest
-from core.repository import PostcardRepository
 from core.settings import Settings
 from ingest.backlog import Backlog
 from ingest.stream import TaskStream
+from runs.store import RunStore
 
 log = logging.getLogger("postcards.ingest")
 
@@ -51,10 +51,8 @@ class Ingest:
     arrive while the previous batch is being written.
     """
 
-    def __init__(
-        self, repository: PostcardRepository, redis: aioredis.Redis, settings: Settings
-    ) -> None:
-        self.repository = repository
+    def __init__(self, store: RunStore, redis: aioredis.Redis, settings: Settings) -> None:
+        self.store = store
         self.settings = settings
         self.backlog = Backlog(redis, settings)
         self.stream = TaskStream(redis, settings)
@@ -103,40 +101,38 @@ class Ingest:
                 batch.append(waiter)
             if not batch:
                 continue
+            requests = [r for r, _ in batch]
             try:
-                refused = await self._write([r for r, _ in batch])
+                refused, conflicts = await self._write(requests)
             except Exception as exc:  # a bug: still answer every create
                 log.exception("ingest batch failed")
                 error = IngestUnavailable(f"ingest failed: {type(exc).__name__}")
-                refused = {r.task_id: error for r, _ in batch}
-            self._answer(batch, refused)
+                refused, conflicts = {r.task_id: error for r in requests}, {}
+            for index, (request, done) in enumerate(batch):
+                _settle(done, conflicts.get(index) or refused.get(request.task_id))
 
-    @staticmethod
-    def _answer(batch: list[_Waiter], refused: dict[str, IngestUnavailable]) -> None:
-        for request, done in batch:
-            _settle(done, refused.get(request.task_id))
-
-    async def _write(self, batch: list[PostcardRequest]) -> dict[str, IngestUnavailable]:
-        """Save and append a batch; the creates that will not run, with their answer."""
-        unique = list({r.task_id: r for r in batch}.values())  # one row and entry per task id
+    async def _write(
+        self, batch: list[PostcardRequest]
+    ) -> tuple[dict[str, IngestUnavailable], dict[int, IngestUnavailable]]:
+        """Save and append a batch; the creates that will not run, with their answer (by task
+        id), and the Idempotency-Key repeats that asked for another postcard (by position)."""
         try:
-            written, saved_at = await asyncio.to_thread(self.repository.insert_creates, unique)
+            accepted = await asyncio.to_thread(self.store.accept, batch)
         except Exception as exc:  # nothing was saved
-            return self._refused(unique, f"the database is unavailable: {type(exc).__name__}")
-        new = [r for r in unique if r.task_id in written]
-        # A row already there is an earlier create of the same Idempotency-Key: claim it, so
-        # that create can no longer be refused and this one's 202 holds.
-        earlier = [r for r in unique if r.task_id not in written]
+            reason = f"the database is unavailable: {type(exc).__name__}"
+            return self._refused(batch, reason), {}
+        conflicts = {
+            index: IngestUnavailable(
+                f"this Idempotency-Key was first used for a different postcard "
+                f"({', '.join(fields)} differ); use a new key for a new postcard",
+                status_code=422,
+            )
+            for index, fields in accepted.conflicts.items()
+        }
+        unique = list({r.task_id: r for r in batch}.values())
+        new = [r for r in unique if r.task_id in accepted.written]
+        saved_at = accepted.at
         refused: dict[str, IngestUnavailable] = {}
-        if earlier:
-            try:
-                gone = await asyncio.to_thread(self.repository.claim, earlier)
-            except Exception as exc:
-                reason = f"the database is unavailable: {type(exc).__name__}"
-                refused |= self._refused(earlier, reason)
-            else:
-                reason = "an earlier create with this Idempotency-Key was refused; retry"
-                refused |= self._refused([r for r in earlier if r.task_id in gone], reason)
         if new:
             try:
                 await self.stream.append(new)
@@ -150,7 +146,7 @@ class Ingest:
             for request in unique:
                 if request.task_id not in refused:
                     log.debug("postcard accepted", extra={"task_id": request.task_id})
-        return refused
+        return refused, conflicts
 
     async def _refuse(self, requests: list[PostcardRequest], saved_at: datetime) -> set[str]:
         """Mark the rows of creates whose append failed as refused; the ids that were. A row
@@ -158,7 +154,7 @@ class Ingest:
         reach the stream, or the starter's orphan sweep starts it."""
         try:
             return await asyncio.to_thread(
-                self.repository.refuse, [r.task_id for r in requests], saved_at
+                self.store.refuse, [r.task_id for r in requests], saved_at
             )
         except Exception:
             log.exception(

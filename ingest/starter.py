@@ -17,15 +17,16 @@ from sqlalchemy.exc import DataError, OperationalError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.closed_runs import StaleRunSweep
 from core.db import utcnow
 from core.models import PostcardError, PostcardRequest
-from core.repository import PostcardRepository
 from core.settings import Settings
-from ingest.launch import start_postcard_workflow
 from ingest.messages import InvalidEntry, decode, task_id_of
 from ingest.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 from ops.health import Liveness
+from runs.launch import start_postcard_workflow
+from runs.reads import RunReads
+from runs.settler import Settler
+from runs.store import RunStore
 
 log = logging.getLogger("postcards.starter")
 Entry = tuple[bytes, dict[bytes, bytes]]
@@ -43,26 +44,30 @@ TRANSIENT_RPC = {
 
 
 class Starter:
-    """One consumer of the group. XACK only after Temporal accepted the start."""
+    """One consumer of the group. XACK only after Temporal accepted the start.
+
+    Beside consuming, it starts the runs of PENDING postcards whose entry never came (the
+    orphan sweep), and runs the settler, which records the ends Temporal decided."""
 
     def __init__(
         self,
         redis: aioredis.Redis,
         client: Client,
-        repository: PostcardRepository,
+        store: RunStore,
         settings: Settings,
         consumer: str,
     ) -> None:
         self.redis = redis
         self.client = client
-        self.repo = repository
+        self.store = store
+        self.reads = RunReads(store.engine)
         self.settings = settings
         self.consumer = consumer
         self.started = 0
         self.dead_lettered = 0
         self.liveness = Liveness(("redis", "temporal"), settings.health_max_age_s)
         self.observer = StreamObserver(settings)
-        self.closed_runs = StaleRunSweep(client, repository, settings.closed_run_quiet_s)
+        self.settler = Settler(client, store, self.reads, settings)
 
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) once; an existing group is fine."""
@@ -75,6 +80,15 @@ class Starter:
                 raise
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Consume and settle until `stop` is set."""
+        settling = asyncio.create_task(self.settler.run(stop), name="settler")
+        try:
+            await self.consume(stop)
+        finally:
+            stop.set()
+            await settling
+
+    async def consume(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; Redis or Temporal outages are waited out with backoff."""
         backoff = 0.5
         next_claim = 0.0
@@ -87,7 +101,6 @@ class Starter:
                     await self.temporal_healthy()
                     await self.reclaim()
                     await self.sweep_orphans()
-                    await self.closed_runs.run_once()
                     next_claim = loop.time() + self.settings.stream_claim_interval_s
                 await self.read_once()
                 self.liveness.answered("redis")
@@ -133,8 +146,8 @@ class Starter:
         saving the row and appending the entry, or a Redis that lost its data); a start is a
         no-op when the run exists."""
         cutoff = utcnow() - timedelta(seconds=self.settings.orphan_after_s)
-        requests = await asyncio.to_thread(self.repo.pending_before, cutoff, 100)
-        refused = await asyncio.to_thread(self.repo.claim, requests)
+        requests = await asyncio.to_thread(self.reads.pending_before, cutoff, 100)
+        refused = await asyncio.to_thread(self.store.claim, requests)
         for request in requests:
             if request.task_id not in refused and await self._start(request):
                 log.info("orphaned task started", extra={"task_id": request.task_id})
@@ -216,7 +229,7 @@ class Starter:
         if not ready:
             return
         try:
-            refused = await asyncio.to_thread(self.repo.claim, [r for _, _, r in ready])
+            refused = await asyncio.to_thread(self.store.claim, [r for _, _, r in ready])
         except DataError:  # one value the database cannot store: find it entry by entry
             refused = set()
             ready = [item for item in ready if await self._claim_one(*item, refused)]
@@ -266,7 +279,7 @@ class Starter:
         """Claim one task's row (adding refused ids to `refused`); False when the database
         refused the entry's values (the entry is dead-lettered)."""
         try:
-            refused |= await asyncio.to_thread(self.repo.claim, [request])
+            refused |= await asyncio.to_thread(self.store.claim, [request])
         except DataError as exc:  # a value the database cannot store: retrying cannot help
             reason = f"the database refused the entry: {str(exc.orig).splitlines()[0][:300]}"
             await self.dead_letter(entry_id, fields, reason, "InvalidStreamEntry")
@@ -313,7 +326,7 @@ class Starter:
         await self.redis.xadd(self.settings.dead_letter_stream, letter)  # type: ignore[arg-type]
         if task_id and fail_task:
             error = PostcardError(step="ingest", type=kind, message=reason, retryable=False)
-            await asyncio.to_thread(self.repo.mark_failed, task_id, error)
+            await asyncio.to_thread(self.store.fail, task_id, 1, error)
         await self.redis.xack(self.settings.stream_name, self.settings.consumer_group, entry_id)
         self.dead_lettered += 1
         DEAD_LETTERED.labels(self.settings.stream_name).inc()

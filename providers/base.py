@@ -5,21 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from core.models import Concept, Content, PostcardRequest
+from core.models import Concept, Content, PostcardRequest, Usage
 
-
-@dataclass
-class Usage:
-    """What one call consumed; `model` is None for providers without a model."""
-
-    model: str | None = None
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cost_usd: float | None = None
-    provider: str | None = None  # set when a wrapper (fallback, cache) answered for another
-    fallback_from: str | None = None
-    fallback_reason: str | None = None  # the first provider's error, when a fallback answered
-    cache_hit: bool = False
+__all__ = ["CodeProvider", "ImageProvider", "Picture", "TextProvider", "Usage"]
 
 
 @dataclass

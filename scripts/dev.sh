@@ -91,7 +91,7 @@ cmd_test() {
   "$VENV/bin/ruff" format --check .
   log "mypy"
   # shellcheck disable=SC2046
-  "$VENV/bin/mypy" $(ls -d core workflows activities providers engine api cli ingest devstack ops worker.py starter.py 2>/dev/null)
+  "$VENV/bin/mypy" $(ls -d core workflows activities providers engine api cli ingest runs devstack ops worker.py starter.py 2>/dev/null)
   log "pytest"
   set +e
   "$VENV/bin/pytest" "$@"

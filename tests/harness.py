@@ -13,14 +13,19 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
+from core.db import PostcardRun, utcnow
 from core.models import (
+    STEPS,
     PostcardRequest,
     PostcardResult,
     StepPolicy,
+    StepProgress,
+    StepState,
     WorkflowOptions,
 )
 from core.settings import Settings
 from providers.factory import ProviderFactory
+from runs.wiring import run_reads, run_store
 from worker import build_worker
 from workflows.postcard import PostcardWorkflow
 
@@ -48,6 +53,24 @@ def make_request(prompt: str = "做一张温馨可爱的生日明信片", **fiel
         created_at=datetime.now(UTC),
         **fields,
     )
+
+
+def record_completed(settings: Settings, request: PostcardRequest, results: dict[str, Any]) -> None:
+    """Record a COMPLETED postcard through the run store, as the worker's four steps leave it
+    (each step started and finished; `results` saved with the last one)."""
+    store = run_store(settings)
+    for step in STEPS:
+        store.step_started(request, step, 1, "local", utcnow())
+        done = StepProgress(status=StepState.COMPLETED, attempts=1, provider="local")
+        store.step_finished(request, step, done, results if step == STEPS[-1] else {})
+    store.engine.dispose()
+
+
+def shown_run(settings: Settings, task_id: str) -> PostcardRun | None:
+    """The run a postcard shows (its first, or its latest completed revision), read from the
+    database; None when there is no such postcard."""
+    view = run_reads(settings).get(task_id)
+    return view.run if view else None
 
 
 @asynccontextmanager

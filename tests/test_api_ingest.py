@@ -13,8 +13,9 @@ from temporalio.client import Client
 from core.devserver import free_port
 from core.models import PostcardRequest
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.messages import encode
+from runs.wiring import run_reads, run_store
 from tests.stack import RedisServer, running_stack, stack_settings
 from tests.test_api_create_batching import SHARED_REDIS
 
@@ -72,11 +73,11 @@ async def test_bad_create_requests_get_a_4xx_with_a_reason(
     client: Client, settings: Settings, redis_server: RedisServer, payload: dict, reason: str
 ) -> None:
     async with running_stack(settings, client, redis_server.url) as stack:
-        before = repository(stack.settings).count_by_status()
+        before = run_reads(stack.settings).count_by_status()
         answer = await stack.http.post("/api/v1/postcards/create", json=payload)
         assert answer.status_code == 422
         assert reason in answer.json()["detail"]
-        assert repository(stack.settings).count_by_status() == before
+        assert run_reads(stack.settings).count_by_status() == before
 
 
 async def _workflow_runs(client: Client, task_id: str) -> int:
@@ -106,7 +107,7 @@ async def test_a_duplicate_delivery_starts_exactly_one_workflow(
         await asyncio.sleep(0.2)
     assert await _workflow_runs(client, request.task_id) == 1
     assert stack.starter.started == 1
-    rows, _ = repository(stack.settings).list_for_user(None, 0, 1000)
+    rows, _ = run_reads(stack.settings).list_for_user(None, 0, 1000)
     assert [r.task_id for r in rows].count(request.task_id) == 1
 
 
@@ -158,7 +159,7 @@ async def test_malformed_entries_are_dead_lettered_and_the_starter_keeps_running
         known = PostcardRequest(
             task_id=uuid.uuid4().hex, user_input="placeholder", created_at=datetime.now(UTC)
         )
-        repository(stack.settings).create_pending(known)
+        run_store(stack.settings).create_pending(known)
         bad_entries: list[dict[str, bytes | str]] = [
             {"user_input": "no task id"},
             {"task_id": known.task_id, "user_input": "   "},
@@ -204,7 +205,7 @@ async def test_with_redis_down_create_is_503_status_still_served_and_the_starter
             )
         ).json()
         await stack.wait_status(first["task_id"], {"COMPLETED"})
-        before = repository(stack.settings).count_by_status()
+        before = run_reads(stack.settings).count_by_status()
 
         redis_server.stop(kill=True)
         refused = await stack.http.post(
@@ -213,7 +214,7 @@ async def test_with_redis_down_create_is_503_status_still_served_and_the_starter
         assert refused.status_code == 503
         assert int(refused.headers["retry-after"]) > 0
         assert "Redis" in refused.json()["detail"]
-        assert repository(stack.settings).count_by_status() == before, "nothing left behind"
+        assert run_reads(stack.settings).count_by_status() == before, "nothing left behind"
         served = await stack.http.get(f"/api/v1/postcards/status/{first['task_id']}")
         assert served.status_code == 200 and served.json()["status"] == "COMPLETED"
         ready = await stack.http.get("/ready")
@@ -251,7 +252,7 @@ async def test_a_retried_create_with_an_idempotency_key_makes_one_postcard(
             "/api/v1/postcards/create", json=wish, headers={"Idempotency-Key": "order-43"}
         )
         assert other.json()["task_id"] != task_id
-    rows, _ = repository(stack.settings).list_for_user(None, 0, 1000)
+    rows, _ = run_reads(stack.settings).list_for_user(None, 0, 1000)
     assert [r.task_id for r in rows].count(task_id) == 1
     assert await _workflow_runs(client, task_id) == 1
 

@@ -12,8 +12,9 @@ from temporalio.client import Client
 
 from core.models import PostcardRequest
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.messages import InvalidEntry, decode, encode
+from runs.wiring import run_reads
 from tests.stack import RedisServer, running_stack
 
 FIELDS = ("task_id", "task_type", "user_input", "style", "theme", "language", "user_id")
@@ -149,7 +150,7 @@ async def test_fuzzed_stream_entries_are_dead_lettered_and_the_starter_keeps_run
         assert pending["pending"] == 0, "every entry was acked: started or dead-lettered"
         assert stack.starter.dead_lettered == len(dead)
     dead_ids = {fields[b"task_id"].decode() for _, fields in dead}
-    recorded = {r.task_id for r in repository(stack.settings).list_for_user(None, 0, 10_000)[0]}
+    recorded = {r.task_id for r in run_reads(stack.settings).list_for_user(None, 0, 10_000)[0]}
     for entry in fuzzed:
         try:
             task_id = decode(entry).task_id

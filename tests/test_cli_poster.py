@@ -15,7 +15,7 @@ from temporalio.client import Client
 
 from core.models import PostcardRequest
 from core.settings import Settings
-from core.wiring import repository
+from runs.wiring import run_store
 from tests.conftest import REPO
 from tests.stack import RedisServer, running_stack
 
@@ -68,7 +68,7 @@ async def test_create_and_status_save_the_poster(
         waiting = PostcardRequest(
             task_id=uuid.uuid4().hex, user_input="a wish", created_at=datetime.now(UTC)
         )
-        repository(stack.settings).create_pending(waiting)
+        run_store(stack.settings).create_pending(waiting)
         code, out, err = await postcards(
             stack.base_url, tmp_path, "status", waiting.task_id, "--poster"
         )

@@ -14,8 +14,9 @@ from temporalio.client import Client
 from core.devserver import free_port
 from core.migrate import migrate
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.backlog import backlog
+from runs.wiring import run_reads
 from tests.stack import RedisServer, run_starter, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"
@@ -50,12 +51,12 @@ async def test_create_answers_503_with_retry_after_once_the_backlog_is_full(
         for n in range(3):
             ok = await http.post(CREATE, json={"prompt": f"card {n}"})
             assert ok.status_code == 202, ok.text
-        before = repository(settings).count_by_status()
+        before = run_reads(settings).count_by_status()
         full = await http.post(CREATE, json={"prompt": "one too many"})
         assert full.status_code in (429, 503)
         assert int(full.headers["retry-after"]) > 0
         assert "waiting (3)" in full.json()["detail"]
-        assert repository(settings).count_by_status() == before, "a refused create records nothing"
+        assert run_reads(settings).count_by_status() == before, "a refused create records nothing"
 
         # A starter drains the stream (it acks once Temporal accepted each start), and the
         # backlog must fall back to zero: on Redis 6.2 XLEN never shrinks, so it is not a backlog.
@@ -98,7 +99,7 @@ async def test_create_rate_limit_is_per_user_with_429_retry_after_and_a_reason(
         assert bob.status_code == 202, "another user has a window of their own"
         unknown = await http.post(CREATE, json={"prompt": "x"}, headers={"X-API-Key": "nope"})
         assert unknown.status_code == 401
-        _, total = repository(settings).list_for_user("alice", 0, 10)
+        _, total = run_reads(settings).list_for_user("alice", 0, 10)
         assert total == 3
         assert (await http.get("/api/v1/postcards", headers=alice)).status_code == 200
 
@@ -128,6 +129,6 @@ async def test_bodies_over_the_limit_get_413_before_parsing(
 
         bogus = await http.post(CREATE, content=b"{not json", headers={"Content-Length": "9"})
         assert bogus.status_code == 422 and bogus.json()["detail"]
-        assert repository(settings).count_by_status() == {}
+        assert run_reads(settings).count_by_status() == {}
         small = await http.post(CREATE, json={"prompt": "a" * 900})
         assert small.status_code == 202, small.text

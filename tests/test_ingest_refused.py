@@ -17,10 +17,11 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.devserver import free_port
-from core.repository import REFUSED
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest import stream
+from runs.reads import REFUSED
+from runs.wiring import run_reads
 from tests.stack import RedisServer, run_starter, serve_api, stack_settings
 
 CREATE = "/api/v1/postcards/create"
@@ -149,7 +150,7 @@ async def test_a_create_whose_xadd_reply_is_lost_is_503_and_never_runs_then_a_re
                 assert (await http.get(f"/api/v1/postcards/status/{task_id}")).status_code == 404
                 listing = (await http.get("/api/v1/postcards")).json()
                 assert task_id not in {item["task_id"] for item in listing["items"]}
-                tombstone = repository(real).get_for_create(task_id)
+                tombstone = run_reads(real).run(task_id, 1)
                 assert tombstone is not None and tombstone.status == REFUSED
 
                 # The starter drops every entry of it, with the reason, and starts nothing.
@@ -167,7 +168,8 @@ async def test_a_create_whose_xadd_reply_is_lost_is_503_and_never_runs_then_a_re
                     assert letter[b"error_type"] == b"CreateRefused"
                     assert b"503" in letter[b"reason"]
                 assert await _no_workflow(client, task_id)
-                assert repository(real).get_for_create(task_id).status == REFUSED  # type: ignore[union-attr]
+                tombstone = run_reads(real).run(task_id, 1)
+                assert tombstone is not None and tombstone.status == REFUSED
 
                 # The client retries with the same key: the postcard is made, once.
                 proxy.armed = False
@@ -211,8 +213,8 @@ async def test_the_starter_still_records_and_starts_entries_other_producers_add(
                 return starter.started == 1
 
             await _until(started, "the other producer's entry starts")
-        row = repository(real).get(request.task_id)
-        assert row is not None and row.user_input == request.user_input
+        row = run_reads(real).get(request.task_id)
+        assert row is not None and row.postcard.user_input == request.user_input
         assert not await _no_workflow(client, request.task_id)
     finally:
         with suppress(RPCError):

@@ -13,9 +13,10 @@ import pytest
 from core.devserver import free_port
 from core.models import PostcardRequest
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.messages import FIELDS, decode, encode, encode_values
 from ingest.producer import Ingest
+from runs.wiring import run_store
 from tests.stack import RedisServer, stack_settings
 
 CREATE = "/api/v1/postcards/create"
@@ -49,7 +50,7 @@ def api_settings(settings: Settings, redis_server: RedisServer) -> Settings:
 
 
 async def test_batched_stream_entries_decode_to_the_requests(api_settings: Settings) -> None:
-    repo = repository(api_settings)
+    repo = run_store(api_settings)
     redis = redis_client(api_settings)
     ingest = Ingest(repo, redis, api_settings)
     batch = requests_()

@@ -12,10 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from PIL import Image
 
-from core.models import Content, PostcardRequest, PostcardStatus, StepProgress, StepState
+from core.models import Content, PostcardRequest
 from core.settings import Settings
-from core.wiring import blob_store, repository
+from core.wiring import blob_store
 from engine import make_concept, render_illustration, write_content
+from tests.harness import record_completed
 from tests.stack import RedisServer
 from tests.test_security_ownership import ALICE, api, make_settings
 
@@ -62,7 +63,6 @@ def finished(settings: Settings, user: str, title: str | None = None) -> tuple[s
         "image/png",
     )
     page = store.put(f"pages/{request.task_id}.html", b"<p>card</p>", "text/html; charset=utf-8")
-    done = StepProgress(status=StepState.COMPLETED, attempts=1, provider="local")
     results = {
         "concept": concept.model_dump(mode="json"),
         "content": content.model_dump(mode="json"),
@@ -72,9 +72,7 @@ def finished(settings: Settings, user: str, title: str | None = None) -> tuple[s
         "image_url": image.url,
         "preview_url": f"{settings.effective_public_base_url}/preview/{request.task_id}",
     }
-    repo = repository(settings)
-    repo.update_step(request, "frontend", done, results)
-    repo.finish(request, PostcardStatus.COMPLETED, {"frontend": done}, None)
+    record_completed(settings, request, results)
     return request.task_id, content
 
 

@@ -23,7 +23,7 @@ from core.devserver import (
 )
 from core.models import PostcardResult, PostcardStatus
 from core.settings import Settings
-from ingest.launch import start_postcard_workflow
+from runs.launch import start_postcard_workflow
 from tests.conftest import REPO
 from tests.harness import make_request, running_worker
 from tests.test_ops_support import wait_http

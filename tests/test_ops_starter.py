@@ -15,8 +15,9 @@ from temporalio.service import RPCError
 
 from core.devserver import free_port
 from core.settings import Settings
-from core.wiring import redis_client, repository
+from core.wiring import redis_client
 from ingest.producer import Ingest
+from runs.wiring import run_store
 from tests.conftest import REPO
 from tests.harness import make_request
 from tests.stack import RedisServer, stack_settings
@@ -91,7 +92,7 @@ async def test_starter_process_reports_stream_metrics_and_redis_health(
         health = (await wait_http(f"{base}/healthz", 200)).json()
         assert set(health["checks"]) == {"redis", "temporal"}
         redis = redis_client(stack)
-        ingest = Ingest(repository(stack), redis, stack)
+        ingest = Ingest(run_store(stack), redis, stack)
         for request in requests:
             await ingest.submit(request)
         await ingest.close()

@@ -18,11 +18,11 @@ from core.models import (
     StepState,
 )
 from core.settings import Settings
-from core.wiring import blob_store, repository
+from core.wiring import blob_store
 from providers.base import Usage
 from providers.factory import ProviderFactory
 from providers.local import LocalProvider
-from tests.harness import iter_payloads, make_request, running_worker, start_postcard
+from tests.harness import iter_payloads, make_request, running_worker, shown_run, start_postcard
 
 
 class FlakyText(LocalProvider):
@@ -79,7 +79,7 @@ async def test_postcard_runs_end_to_end_and_every_step_is_saved(
 
     assert result.status is PostcardStatus.COMPLETED
     assert result.concept is not None and result.content is not None
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None
     assert row.status == "COMPLETED"
     assert row.concept and row.concept["occasion"] == result.concept.occasion
@@ -87,7 +87,7 @@ async def test_postcard_runs_end_to_end_and_every_step_is_saved(
     assert row.image_url and row.image_url.endswith(f"images/{request.task_id}.jpg")
     assert row.frontend_code and "<html" in row.frontend_code.lower()
     assert row.preview_url and row.preview_url.endswith(f"/preview/{request.task_id}")
-    assert row.completed_at is not None and row.error_message is None
+    assert row.finished_at is not None and row.error_message is None
     assert row.steps and all(s["status"] == "completed" for s in row.steps.values())
     store = blob_store(settings)
     # The engine paints JPEG (PNG only for pixel art).
@@ -111,7 +111,7 @@ async def test_retryable_failures_are_retried_and_counted(
     assert flaky.calls == 3
     assert progress.steps["content"].attempts == 3
     assert progress.steps["concept"].attempts == 1
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and row.retry_count == 2
     assert row.steps and row.steps["content"]["attempts"] == 3
 
@@ -135,7 +135,7 @@ async def test_non_retryable_failure_fails_with_step_and_reason(
     assert progress.error and progress.error.step == "image"
     assert progress.steps["image"].attempts == 1
     assert progress.steps["frontend"].status is StepState.SKIPPED
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and row.status == "FAILED"
     assert row.error and row.error["step"] == "image" and row.error["type"] == "SafetyBlocked"
     assert row.error["retryable"] is False
@@ -193,7 +193,7 @@ async def test_a_run_past_its_timeout_fails_at_the_step_it_was_in(
     assert progress.steps["concept"].status is StepState.COMPLETED
     assert progress.steps["image"].status is StepState.FAILED
     assert progress.steps["frontend"].status is StepState.SKIPPED
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and row.status == "FAILED"
     assert row.error and row.error["step"] == "image" and row.error["type"] == "WorkflowTimeout"
     timers = sum(e.HasField("timer_started_event_attributes") for e in history.events)

@@ -16,7 +16,8 @@ from temporalio.client import Client
 from core.devserver import free_port
 from core.models import PostcardError, PostcardRequest, PostcardStatus
 from core.settings import Settings
-from core.wiring import blob_store, repository
+from core.wiring import blob_store
+from runs.wiring import run_store
 from tests.stack import RedisServer, running_stack, stack_settings
 
 ALICE = {"X-API-Key": "alice-key-0001"}
@@ -39,11 +40,11 @@ def row_of(settings: Settings, user: str, status: PostcardStatus) -> str:
     request = PostcardRequest(
         task_id=uuid.uuid4().hex, user_input="a wish", user_id=user, created_at=datetime.now(UTC)
     )
-    repo = repository(settings)
-    repo.create_pending(request)
+    store = run_store(settings)
+    store.create_pending(request)
     if status is PostcardStatus.FAILED:
         error = PostcardError(step="image", type="SafetyBlock", message="blocked", retryable=False)
-        repo.finish(request, status, {}, error)
+        store.fail(request.task_id, 1, error)
     return request.task_id
 
 

@@ -18,20 +18,21 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
 from api.presenters import status_body
-from core.db import Postcard
+from core.db import PostcardRun
 from core.migrate import migrate
 from core.models import PostcardResult, PostcardStatus, Progress, StepState
 from core.provider_health import health_key, providers_readiness
 from core.settings import Settings
-from core.wiring import blob_store, redis_client, repository
+from core.wiring import blob_store, redis_client
 from providers.health import KEY_REJECTIONS
 from providers.html_validator import validate_page
+from runs.wiring import run_reads
 from tests.conftest import REPO
 from tests.fakes import anthropic as a
 from tests.fakes import gemini as g
 from tests.fakes.config import ANTHROPIC_KEY, assert_no_secret, provider_settings
 from tests.fakes.server import FakeServer
-from tests.harness import fast_options, make_request, running_worker, start_postcard
+from tests.harness import fast_options, make_request, running_worker, shown_run, start_postcard
 
 PROMPT = "给妈妈的生日贺卡，她喜欢花"
 
@@ -58,9 +59,9 @@ class Outcome:
         assert self.progress.error.type == error_type
         return self.result
 
-    def row(self) -> Postcard:
+    def row(self) -> PostcardRun:
         """The postcard's row, asserted to exist."""
-        row = repository(self.settings).get(self.task_id)
+        row = shown_run(self.settings, self.task_id)
         assert row is not None
         return row
 
@@ -248,11 +249,11 @@ async def _watch_frontend(
     settings: Settings, task_id: str, until: asyncio.Future[Any]
 ) -> list[int]:
     """The frontend step's percent as the status body shows it, polled until `until` is done."""
-    repo, seen = repository(settings), []
+    reads, seen = run_reads(settings), []
     while not until.done():
-        row = await asyncio.to_thread(repo.get, task_id)
-        if row is not None:
-            step = status_body(row, None, settings).steps["frontend"]
+        view = await asyncio.to_thread(reads.get, task_id)
+        if view is not None:
+            step = status_body(view, settings).steps["frontend"]
             if step.status is StepState.RUNNING and step.progress_pct is not None:
                 seen.append(step.progress_pct)
         await asyncio.sleep(0.2)
@@ -270,7 +271,7 @@ async def test_page_progress_shows_in_status_while_claude_streams(postcards: Pos
         assert (await result).status is PostcardStatus.COMPLETED
 
     assert seen and all(0 < pct < 100 for pct in seen)
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and (row.steps or {})["frontend"]["progress_pct"] is None
 
 
@@ -306,12 +307,12 @@ async def test_a_worker_killed_mid_stream_restarts_the_page_cleanly(
     options.frontend.heartbeat_s = 1.5
     request = make_request(PROMPT, options=options)
     handle = await start_postcard(postcards.client, request, queue)
-    repo = repository(settings)
+    reads = run_reads(settings)
     first = _spawn_worker(settings, queue, claude, postcards.tmp_path / "worker1.log")
     try:
         for _ in range(600):  # until the page is half-streamed and its percent saved
-            row = await asyncio.to_thread(repo.get, request.task_id)
-            if row and (row.steps or {}).get("frontend", {}).get("progress_pct"):
+            view = await asyncio.to_thread(reads.get, request.task_id)
+            if view and (view.run.steps or {}).get("frontend", {}).get("progress_pct"):
                 break
             await asyncio.sleep(0.1)
         else:
@@ -324,7 +325,7 @@ async def test_a_worker_killed_mid_stream_restarts_the_page_cleanly(
         result = await asyncio.wait_for(handle.result(), timeout=90)
 
     assert result.status is PostcardStatus.COMPLETED
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and row.frontend_code and result.image
     assert validate_page(row.frontend_code, result.image.url) == []
     frontend = (row.steps or {})["frontend"]

@@ -80,8 +80,9 @@ async def test_a_new_patched_run_records_the_marker_and_replays(
 
     from activities import PostcardActivities
     from core.migrate import migrate
-    from core.wiring import blob_store, repository
+    from core.wiring import blob_store
     from providers.factory import ProviderFactory
+    from runs.wiring import run_store
     from tests.harness import make_request
 
     database = f"sqlite:///{tmp_path / 'postcards.db'}"
@@ -96,7 +97,7 @@ async def test_a_new_patched_run_records_the_marker_and_replays(
         code_provider="instant",
     )
     activities = PostcardActivities(
-        repository(instant),
+        run_store(instant),
         blob_store(instant),
         ProviderFactory(instant),
         instant.effective_public_base_url,

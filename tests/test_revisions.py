@@ -15,8 +15,7 @@ import pytest
 from temporalio.client import Client
 
 from core.devserver import free_port
-from core.models import Concept, Content, PostcardRequest
-from core.revisions import RERUNS
+from core.models import Concept, Content, PostcardRequest, reruns
 from core.settings import Settings
 from providers.base import Usage
 from providers.factory import ProviderFactory
@@ -107,7 +106,7 @@ async def test_a_regenerate_reruns_the_step_and_its_dependents_only(
     async with counted_stack(settings, client, redis_url) as (stack, calls):
         first = await _completed(stack)
         task_id = first["task_id"]
-        before = {name: calls[task_id, name] for name in RERUNS["concept"]}
+        before = {name: calls[task_id, name] for name in reruns("concept")}
         answer = await stack.http.post(
             f"/api/v1/postcards/{task_id}/regenerate",
             json={"step": step, "instruction": "更幽默一点"},
@@ -124,8 +123,8 @@ async def test_a_regenerate_reruns_the_step_and_its_dependents_only(
         wrapper = await stack.http.get(f"/preview/{task_id}?revision=1")
         no_such = await stack.http.get(f"/preview/{task_id}?revision=9", headers=framed)
 
-    rerun = set(RERUNS[step])
-    for name in RERUNS["concept"]:
+    rerun = set(reruns(step))
+    for name in reruns("concept"):
         expected = before[name] + (1 if name in rerun else 0)
         assert calls[task_id, name] == expected, f"{name}: provider calls"
     assert after["status"] == "COMPLETED" and after["revision"] == 2
@@ -161,6 +160,8 @@ async def test_regenerate_refusals(settings: Settings, client: Client, redis_url
         first = await stack.http.post(url, json={"step": "frontend"})
         busy = await stack.http.post(url, json={"step": "content"})
         running = (await stack.http.get(f"/api/v1/postcards/status/{task_id}")).json()
+        framed = {"Sec-Fetch-Dest": "iframe"}
+        unfinished_page = await stack.http.get(f"/preview/{task_id}?revision=2", headers=framed)
         created = await stack.http.post("/api/v1/postcards/create", json={"prompt": "hi Anna"})
         young = created.json()["task_id"]
         not_done = await stack.http.post(
@@ -177,6 +178,36 @@ async def test_regenerate_refusals(settings: Settings, client: Client, redis_url
     assert live["status"] in ("PENDING", "PROCESSING") and live["steps"] is not None
     assert live["steps"]["content"]["status"] == "kept"
     assert not_done.status_code == 409 and "COMPLETED" in not_done.json()["detail"]
+    # Defect 4: an unfinished revision's page is not served as the previous revision's.
+    assert unfinished_page.status_code == 409, unfinished_page.text
+    assert "revision 2 has no page yet" in unfinished_page.json()["detail"]
+
+
+async def test_a_regenerate_that_cannot_start_fails_its_revision_and_wedges_nothing(
+    settings: Settings, client: Client, redis_url: str
+) -> None:
+    """Defect 1: the kept image is gone from the blob store, so revision 2 cannot start. The
+    answer says why (409), the revision is FAILED (NotStarted) at once instead of staying
+    PENDING, and the next regenerate, of the image itself, starts and completes."""
+    async with counted_stack(settings, client, redis_url) as (stack, _):
+        done = await _completed(stack)
+        task_id = done["task_id"]
+        key = done["data"]["image_url"].split("/files/", 1)[1]
+        blob = stack.settings.blob_dir / key
+        blob.unlink()
+        url = f"/api/v1/postcards/{task_id}/regenerate"
+        refused = await stack.http.post(url, json={"step": "frontend"})
+        body = (await stack.http.get(f"/api/v1/postcards/status/{task_id}")).json()
+        again = await stack.http.post(url, json={"step": "image"})
+        after = await _revision_done(stack, task_id, 3)
+    assert refused.status_code == 409, refused.text
+    assert "cannot keep the earlier results" in refused.json()["detail"]
+    assert body["status"] == "COMPLETED" and body["revision"] == 2
+    failed = body["revisions"][1]
+    assert failed["status"] == "FAILED" and failed["error"]["type"] == "NotStarted"
+    assert again.status_code == 202 and again.json()["revision"] == 3
+    assert after["revisions"][2]["status"] == "COMPLETED"
+    assert after["revision"] == 3 and after["data"]["image_url"] != done["data"]["image_url"]
 
 
 async def test_a_terminated_revision_is_settled_and_the_next_one_can_start(

@@ -13,9 +13,10 @@ import httpx
 
 from core.devserver import free_port
 from core.migrate import migrate
-from core.models import PostcardRequest, PostcardStatus, StepProgress, StepState
+from core.models import PostcardRequest
 from core.settings import Settings
-from core.wiring import blob_store, repository
+from core.wiring import blob_store
+from tests.harness import record_completed
 from tests.stack import RedisServer, serve_api, stack_settings
 
 ALICE = {"Authorization": "Bearer alice-key-0001"}
@@ -41,10 +42,9 @@ def finished_postcard(settings: Settings, user: str) -> str:
     request = PostcardRequest(
         task_id=task_id, user_input="a secret wish", user_id=user, created_at=datetime.now(UTC)
     )
-    repo, store = repository(settings), blob_store(settings)
+    store = blob_store(settings)
     image = store.put(f"images/{task_id}.png", b"\x89PNG\r\n\x1a\nfake", "image/png")
     page = store.put(f"pages/{task_id}.html", b"<p>private</p>", "text/html; charset=utf-8")
-    done = StepProgress(status=StepState.COMPLETED, attempts=1, provider="local")
     results = {
         "frontend_code": "<p>private</p>",
         "page_key": page.key,
@@ -52,8 +52,7 @@ def finished_postcard(settings: Settings, user: str) -> str:
         "image_url": image.url,
         "preview_url": f"{settings.effective_public_base_url}/preview/{task_id}",
     }
-    repo.update_step(request, "frontend", done, results)
-    repo.finish(request, PostcardStatus.COMPLETED, {"frontend": done}, None)
+    record_completed(settings, request, results)
     return task_id
 
 

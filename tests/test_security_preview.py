@@ -1,6 +1,6 @@
 """A malicious generated page, served by /preview in Chromium: every way out is blocked.
 
-The page is stored as a postcard's frontend_code through the repository, the way the worker
+The page is stored as a postcard's frontend_code through the run store, the way the worker
 stores a model's page. It tries to read the app's cookie and storage, call the API, reach
 another origin by fetch/XHR/beacon/WebSocket/image/script/form/popup/navigation; an evil
 server on another port records whatever arrives, and Chromium records every request.
@@ -22,10 +22,11 @@ from playwright.async_api import Browser, Frame, Page, Request
 
 from core.devserver import free_port
 from core.migrate import migrate
-from core.models import PostcardRequest, PostcardStatus, StepProgress, StepState
+from core.models import PostcardRequest
 from core.settings import Settings
-from core.wiring import blob_store, repository
+from core.wiring import blob_store
 from providers.simulated import PNG_1PX
+from tests.harness import record_completed
 from tests.stack import RedisServer, serve_api, stack_settings
 
 COOKIE = "studio-session-SECRET-0077"
@@ -145,11 +146,8 @@ def store_postcard(settings: Settings, html_for_image: Any) -> str:
     task_id = uuid.uuid4().hex
     request = PostcardRequest(task_id=task_id, user_input="evil", created_at=datetime.now(UTC))
     image = blob_store(settings).put(f"images/{task_id}.png", PNG_1PX, "image/png")
-    done = StepProgress(status=StepState.COMPLETED, attempts=1, provider="local")
     results = {"frontend_code": html_for_image(image.url), "image_key": image.key}
-    repo = repository(settings)
-    repo.update_step(request, "frontend", done, results)
-    repo.finish(request, PostcardStatus.COMPLETED, {"frontend": done}, None)
+    record_completed(settings, request, results)
     return task_id
 
 

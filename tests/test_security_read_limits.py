@@ -1,10 +1,9 @@
 """Abuse limits on the read paths: open event streams are capped per user and per server
-(429 + Retry-After), and one postcard's progress query is shared by everyone watching it."""
+(429 + Retry-After), and watching a postcard never queries its workflow."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
@@ -15,11 +14,9 @@ from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from api.progress import CACHE_S, current_state
-from api.services import Services
 from core.models import PostcardRequest, PostcardStatus, Progress
 from core.settings import Settings
-from core.wiring import repository
+from runs.wiring import run_store
 from tests.stack import RedisServer, serve_api
 from tests.test_security_ownership import make_settings
 
@@ -51,7 +48,7 @@ class ProgressProbe:
 
 def pending_postcard(settings: Settings, user: str) -> str:
     task_id = uuid.uuid4().hex
-    repository(settings).create_pending(
+    run_store(settings).create_pending(
         PostcardRequest(
             task_id=task_id, user_input="a wish", user_id=user, created_at=datetime.now(UTC)
         )
@@ -102,15 +99,14 @@ async def test_event_streams_are_capped_per_user_and_per_server(
             assert after.status_code == 200
 
 
-async def test_a_hundred_watchers_of_one_postcard_cost_one_progress_query(
+async def test_a_hundred_watchers_of_one_postcard_never_query_its_workflow(
     settings: Settings, client: Client, redis_url: str
 ) -> None:
+    """Status polls and event streams read the database only: a running workflow under the
+    postcard's id that counts its `progress` queries is never asked, however many watch."""
     queue = f"probe-{uuid.uuid4().hex[:8]}"
     settings = settings.model_copy(update={"redis_url": redis_url})
     task_id = pending_postcard(settings, "local")
-    services = Services.build(settings)
-    row = services.repository.get(task_id)
-    assert row is not None
     async with Worker(
         client,
         task_queue=queue,
@@ -120,32 +116,11 @@ async def test_a_hundred_watchers_of_one_postcard_cost_one_progress_query(
         handle = await client.start_workflow(ProgressProbe.run, id=task_id, task_queue=queue)
         try:
             QUERIES.clear()
-            answers = await asyncio.gather(*(current_state(services, row) for _ in range(100)))
-            assert QUERIES == [task_id], "one query for a hundred callers"
-            assert all(live is None for _, live in answers), "the row is PENDING: no step view"
-
-            await asyncio.sleep(CACHE_S * 2)
-            began = time.monotonic()
-            await asyncio.gather(*(current_state(services, row) for _ in range(100)))
-            assert len(QUERIES) == 2, "a fresh query once the shared answer is older than CACHE_S"
-
-            # Over HTTP: a hundred status polls on one postcard, spread over their own time.
             async with serve_api(settings) as base, httpx.AsyncClient(base_url=base) as http:
-                QUERIES.clear()
-                began = time.monotonic()
                 polls = await asyncio.gather(
                     *(http.get(f"/api/v1/postcards/status/{task_id}") for _ in range(100))
                 )
-                elapsed = time.monotonic() - began
                 assert all(p.status_code == 200 for p in polls)
-                assert len(QUERIES) >= 1, "the workflow was asked at least once"
-                assert len(QUERIES) <= 1 + elapsed / CACHE_S, (len(QUERIES), elapsed)
-                assert len(QUERIES) < 25
-
-                # Ten event streams (each ticking twice a second) for two seconds.
-                await asyncio.sleep(CACHE_S * 2)
-                QUERIES.clear()
-                began = time.monotonic()
                 async with AsyncExitStack() as tabs:
                     for _ in range(10):
                         tab = await tabs.enter_async_context(
@@ -153,11 +128,8 @@ async def test_a_hundred_watchers_of_one_postcard_cost_one_progress_query(
                         )
                         assert tab.status_code == 200
                     await asyncio.sleep(2.0)
-                    elapsed = time.monotonic() - began
-                    asked = len(QUERIES)
-            assert asked >= 1, "the workflow was asked at least once"
-            assert asked <= 1 + elapsed / CACHE_S, (asked, elapsed)
+            # The probe answers queries: one asked here shows the count works.
+            await handle.query("progress")
+            assert QUERIES == [task_id], "no read asked the workflow; only the probe's own query"
         finally:
             await handle.signal(ProgressProbe.finish)
-            await handle.result()
-            await services.close()

@@ -19,7 +19,7 @@ from temporalio.api.history.v1 import History
 from bench.crash_stack import CrashStack
 from bench.crash_verify import connect
 from core.db import make_engine
-from core.repository import PostcardRepository
+from runs.reads import RunReads
 from tests.fakes import anthropic as fake_a
 from tests.fakes.config import ANTHROPIC_KEY, GEMINI_KEY
 from tests.fakes.gemini import fake_gemini
@@ -120,8 +120,9 @@ async def test_no_key_leaks_anywhere(tmp_path: Path, fakes: tuple[FakeServer, Fa
         )
         leaks += found_secrets(f"history {task_id} (json)", history.to_json())
     leaks += found_secrets("stream", stream)
-    repo = PostcardRepository(make_engine(stack.database_url))
-    for row in repo.list_for_user(None, 0, 100)[0]:
-        leaks += found_secrets(f"row {row.task_id}", row.model_dump_json())
-    repo.engine.dispose()
+    reads = RunReads(make_engine(stack.database_url))
+    for view in reads.list_for_user(None, 0, 100)[0]:
+        for row in (view.postcard, *reads.runs(view.task_id)):
+            leaks += found_secrets(f"row {view.task_id}", row.model_dump_json())
+    reads.engine.dispose()
     assert leaks == []

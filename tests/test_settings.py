@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from core.models import STEPS, PostcardRequest
 from core.settings import Settings, describe
-from ingest.launch import with_policy
+from runs.launch import with_policy
 from scripts.gen_env_example import render
 
 REPO = Path(__file__).resolve().parent.parent

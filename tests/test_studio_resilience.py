@@ -19,7 +19,7 @@ from temporalio.client import Client
 from core.devserver import free_port, port_open
 from core.models import PostcardError
 from core.settings import Settings
-from core.wiring import repository
+from runs.wiring import run_reads, run_store
 from tests.harness import make_request, running_worker
 from tests.stack import run_starter, stack_settings
 from tests.test_pipeline import BlockedImage, FixedFactory
@@ -68,17 +68,18 @@ async def test_failure_shows_step_and_reason_and_retry_resubmits(
         second = await page.get_attribute("#run", "data-task-id")
         await failure.wait_for()
         assert second and first
-        rows = [repository(stack.settings).get(task) for task in (first, second)]
+        rows = [run_reads(stack.settings).get(task) for task in (first, second)]
         assert all(row is not None for row in rows)
-        assert {(r.user_input, r.style, r.theme) for r in rows if r} == {
+        assert {(r.postcard.user_input, r.postcard.style, r.postcard.theme) for r in rows if r} == {
             ("A birthday card with a big cake", "papercut", "birthday")
         }
         await page.wait_for_selector(f"#cards li[data-task-id='{second}'] [data-status='FAILED']")
 
-        store = repository(stack.settings)
+        store = run_store(stack.settings)
         for n in range(8):
-            filler = store.create_pending(make_request(f"gallery filler {n}"))
-            store.mark_failed(filler.task_id, PostcardError(step="ingest", type="T", message="x"))
+            filler = make_request(f"gallery filler {n}")
+            store.create_pending(filler)
+            store.fail(filler.task_id, 1, PostcardError(step="ingest", type="T", message="x"))
         await page.click("#refresh")
         await page.wait_for_selector("#next:enabled")
         assert (await page.text_content("#page-info") or "").startswith("Page 1 of")

@@ -15,11 +15,10 @@ from pathlib import Path
 from temporalio.client import Client
 
 from core.models import KeptResults, PostcardStatus, Progress, StepState
-from core.revisions import RevisionRepository
 from core.settings import Settings
-from core.wiring import repository
+from runs.wiring import run_reads, run_store
 from tests.conftest import REPO
-from tests.harness import fast_options, make_request, start_postcard
+from tests.harness import fast_options, make_request, shown_run, start_postcard
 
 
 def _spawn_worker(settings: Settings, queue: str, call_log: Path, log: Path) -> subprocess.Popen:
@@ -91,7 +90,7 @@ async def test_sigkilled_worker_resumes_without_redoing_completed_steps(
     calls = _calls(call_log, request.task_id)
     assert calls == Counter({"concept": 1, "content": 1, "image": 2, "frontend": 1})
     assert result.progress.steps["image"].attempts == 2
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and row.status == "COMPLETED" and row.retry_count == 1
     assert second.returncode == 0, "SIGTERM shuts the worker down gracefully"
 
@@ -112,8 +111,7 @@ async def test_a_worker_killed_mid_revision_finishes_it_exactly_once(
             (await start_postcard(client, request, queue)).result(), timeout=90
         )
         assert original.status is PostcardStatus.COMPLETED
-        revisions = RevisionRepository(repository(settings).engine)
-        begun = revisions.begin(request.task_id, "image", "warmer")
+        begun = run_store(settings).begin_revision(request.task_id, "image", "warmer")
         again = request.model_copy(
             update={
                 "revision": begun.revision,
@@ -143,9 +141,10 @@ async def test_a_worker_killed_mid_revision_finishes_it_exactly_once(
     # The first run: one call each; the revision: the image twice (killed, then again), the
     # page once, the kept concept and copy never.
     assert calls == Counter({"concept": 1, "content": 1, "image": 3, "frontend": 2})
-    saved = revisions.get(request.task_id, begun.revision)
+    reads = run_reads(settings)
+    saved = reads.run(request.task_id, begun.revision)
     assert saved is not None and saved.status == "COMPLETED"
-    row = repository(settings).get(request.task_id)
+    row = shown_run(settings, request.task_id)
     assert row is not None and row.status == "COMPLETED" and row.revision == begun.revision
     assert row.image_key == f"images/{again.run_id}.png"
-    assert [r.revision for r in revisions.list(request.task_id)] == [1, 2]
+    assert [r.revision for r in reads.runs(request.task_id)] == [1, 2]

@@ -156,7 +156,7 @@ class PostcardWorkflow:
         except ActivityError:
             self._run.failed_step = self._run.failed_step or name
             raise
-        self._run.done(name, out.meta, workflow.now())
+        self._run.done(name, out.step)
         return out
 
     def _show(self, request: PostcardRequest, step: str, *more: SearchAttributeUpdate) -> None:
@@ -207,13 +207,7 @@ class PostcardWorkflow:
         policy = request.options.save_failure
         await workflow.execute_local_activity(
             "save_failure",
-            FailedRun(
-                task_id=request.task_id,
-                request=request,
-                status=PostcardStatus.FAILED,
-                progress=self._run.progress,
-                error=error,
-            ),
+            FailedRun(request=request, error=error),
             start_to_close_timeout=timedelta(seconds=policy.start_to_close_s),
             retry_policy=_retry(policy),
         )

@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
         PostcardError,
         PostcardStatus,
         Progress,
-        StepMeta,
+        StepProgress,
         StepState,
     )
 
@@ -34,20 +34,10 @@ class RunProgress:
         state.started_at = now
         self.progress.current_step = step
 
-    def done(self, step: str, meta: StepMeta, now: datetime) -> None:
-        """The step's activity returned."""
-        state = self.progress.steps[step]
-        state.status = StepState.COMPLETED
-        state.attempts = meta.attempt
-        state.provider = meta.provider
-        state.model = meta.model
-        state.finished_at = now
-        state.latency_ms = meta.latency_ms
-        state.input_tokens = meta.input_tokens
-        state.output_tokens = meta.output_tokens
-        state.cost_usd = meta.cost_usd
-        state.cache_hit = meta.cache_hit
-        self.last_provider = meta.provider
+    def done(self, step: str, state: StepProgress) -> None:
+        """The step's activity returned its state."""
+        self.progress.steps[step] = state
+        self.last_provider = state.provider
 
     def keep(self, step: str, now: datetime) -> None:
         """A revision keeps this step's earlier result."""

@@ -85,7 +85,7 @@ async def check_redis(services: Services) -> DependencyHealth:
 
 
 def _select_one(services: Services) -> None:
-    with services.repository.engine.connect() as conn:
+    with services.reads.engine.connect() as conn:
         conn.execute(sa.text("SELECT 1"))
 
 

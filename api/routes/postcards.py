@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.message
 import uuid
 from collections.abc import Callable, Coroutine
@@ -16,8 +15,8 @@ from api.deps import PostcardDep, ServicesDep, UserDep
 from api.presenters import summary
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
 from api.sharing import shared
-from api.status import status_of
-from core.db import Postcard, utcnow
+from api.status import POLL_AGAIN_S, etag, settled, status_of
+from core.db import utcnow
 from core.ids import new_id
 from core.models import PostcardRequest, PostcardStatus
 from engine.text import detect_language
@@ -110,16 +109,11 @@ async def create_postcard(
         user_id=owner,
         created_at=utcnow(),
     )
-    if idempotency_key:
-        earlier = await asyncio.to_thread(services.repository.get_for_create, accepted.task_id)
-        if earlier is not None:
-            _same_request_or_422(earlier, accepted)
     try:
         await services.ingest.submit(accepted)
     except IngestUnavailable as exc:
-        raise HTTPException(
-            exc.status_code, exc.reason, headers={"Retry-After": str(exc.retry_after_s)}
-        ) from exc
+        retry = {"Retry-After": str(exc.retry_after_s)} if exc.status_code >= 500 else None
+        raise HTTPException(exc.status_code, exc.reason, headers=retry) from exc
     base = services.settings.effective_public_base_url
     task_id = accepted.task_id
     preview = shared(services.settings, f"{base}/preview/{task_id}", task_id)
@@ -147,30 +141,34 @@ def new_task_id(owner: str, idempotency_key: str | None) -> str:
     return new_id()
 
 
-def _same_request_or_422(earlier: Postcard, accepted: PostcardRequest) -> None:
-    """An Idempotency-Key stands for one request: a repeat must ask for the same postcard."""
-    differ = [
-        name
-        for name, first, again in (
-            ("prompt", earlier.user_input, accepted.user_input),
-            ("style", earlier.style, accepted.style),
-            ("theme", earlier.theme, accepted.theme),
-            ("language", earlier.language, accepted.language),
-        )
-        if first != again
-    ]
-    if differ:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"this Idempotency-Key was first used for a different postcard ({', '.join(differ)} "
-            "differ); use a new key for a new postcard",
-        )
+@router.get(
+    "/status/{task_id}",
+    response_model=PostcardStatusOut,
+    responses={
+        304: {"description": "The status has not changed since the ETag sent in If-None-Match"},
+        404: {"description": "No such postcard (or someone else's)"},
+    },
+)
+async def postcard_status(
+    row: PostcardDep,
+    services: ServicesDep,
+    if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """Status, per-step progress, and the result or the reason it failed.
 
-
-@router.get("/status/{task_id}", response_model=PostcardStatusOut)
-async def postcard_status(row: PostcardDep, services: ServicesDep) -> PostcardStatusOut:
-    """Status, per-step progress, and the result or the reason it failed."""
-    return await status_of(services, row)
+    Read from the database only. The answer carries an `ETag` (send it back in
+    `If-None-Match` to get a 304 while nothing changed) and `Cache-Control: no-cache`, so a
+    browser always asks again; an unfinished postcard's answer carries `Retry-After`, the
+    seconds to wait before the next read."""
+    body = await status_of(services, row)
+    text = body.model_dump_json()
+    tag = etag(text)
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if not settled(body):
+        headers["Retry-After"] = str(POLL_AGAIN_S)
+    if if_none_match and tag in (t.strip() for t in if_none_match.split(",")):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(text, media_type="application/json", headers=headers)
 
 
 @router.get("", response_model=PostcardPage)
@@ -183,7 +181,7 @@ def list_postcards(
 ) -> PostcardPage:
     """The caller's postcards, newest first."""
     owner = user if services.settings.api_key_users else None
-    rows, total = services.repository.list_for_user(
+    rows, total = services.reads.list_for_user(
         owner, (page - 1) * page_size, page_size, status_filter.value if status_filter else None
     )
     return PostcardPage(

@@ -9,7 +9,6 @@ from fastapi.responses import Response
 
 from api.deps import ServicesDep, ViewableDep
 from api.posters import PosterUnavailable, poster_png
-from core.revisions import RevisionRepository
 from engine.poster_fonts import PosterFontMissing
 
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
@@ -36,8 +35,7 @@ async def poster(
 ) -> Response:
     """The illustration with the title, body and signature laid out beneath it (PNG)."""
     try:
-        find = RevisionRepository(services.repository.engine).get
-        png = await poster_png(services.store, row, revision, find)
+        png = await poster_png(services.blobs, row, revision, services.reads.run)
     except PosterUnavailable as exc:
         raise HTTPException(exc.status_code, exc.reason) from None
     except PosterFontMissing as exc:

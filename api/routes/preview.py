@@ -12,8 +12,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import ServicesDep, ViewableDep, viewable_postcard
 from api.link_preview import link_preview_tags
 from api.sharing import shared
-from core.db import Postcard, PostcardRevision
-from core.revisions import RevisionRepository
+from core.db import PostcardRun
+from core.models import PostcardStatus
 from core.settings import Settings
 from core.storage import InvalidBlob, parse_key
 
@@ -115,16 +115,20 @@ def preview(
     The latest revision's page unless `revision` names another one.
     """
     settings = services.settings
-    shown: Postcard | PostcardRevision | None = row
-    if revision is not None and revision != row.revision:
-        shown = RevisionRepository(services.repository.engine).get(row.task_id, revision)
-    if shown is None or not shown.frontend_code:
+    shown: PostcardRun | None = row.run
+    if revision is not None and revision != row.run.revision:
+        shown = services.reads.run(row.task_id, revision)
+        if shown is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no revision {revision} of {task_id!r}")
+    assert shown is not None
+    if shown.status != PostcardStatus.COMPLETED.value or not shown.frontend_code:
+        what = f"postcard {task_id!r}" if revision is None else f"revision {shown.revision}"
         raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
-            f"postcard {task_id!r} has no such page (status {row.status})",
+            status.HTTP_404_NOT_FOUND if revision is None else status.HTTP_409_CONFLICT,
+            f"{what} has no page yet: it is {shown.status}",
         )
     if not wants_page(sec_fetch_dest, frame):
-        return frame_response(settings, task_id, link_preview_tags(settings, row), revision)
+        return frame_response(settings, task_id, link_preview_tags(settings, row.run), revision)
     headers = untrusted_headers(settings) | {"Vary": "Sec-Fetch-Dest"}
     page = shown.frontend_code
     if shown.image_url and settings.api_key_users:
@@ -151,7 +155,7 @@ def blob(
     except InvalidBlob:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}") from None
     viewable_postcard(parts.task_id, services, share, authorization, x_api_key)
-    store = services.store
+    store = services.blobs
     try:
         media_type = store.content_type(key) if store.exists(key) else None
     except InvalidBlob:

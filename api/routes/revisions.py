@@ -10,20 +10,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, status
 from fastapi import Path as PathParam
+from pydantic import ValidationError
+from temporalio.service import RPCError
 
 from api.deps import PostcardDep, ServicesDep
 from api.presenters import revision_detail
 from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail
-from api.status import revisions_of
-from core.db import Postcard, PostcardRevision
-from core.models import BlobRef, Concept, Content, KeptResults, PostcardError
-from core.repository import to_request
-from core.revisions import RERUNS, RevisionRefused, RevisionRepository
+from api.services import Services
+from core.db import Postcard, PostcardRun
+from core.models import BlobRef, Concept, Content, KeptResults, PostcardError, StepState
 from core.storage import CONTENT_TYPES, parse_key
-from ingest.launch import start_postcard_workflow
+from runs.launch import start_postcard_workflow
+from runs.reads import to_request
+from runs.store import RevisionRefused
 
 log = logging.getLogger("postcards.api")
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
+
+
+class NotStarted(Exception):
+    """The revision's run could not be started; carries the HTTP answer."""
+
+    def __init__(self, status_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status_code = status_code
+        self.reason = reason
 
 
 @router.post(
@@ -31,53 +42,79 @@ router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RegenerateAccepted,
     responses={
-        409: {"description": "The postcard is not COMPLETED, or a revision is still running"},
+        409: {
+            "description": "The postcard is not COMPLETED, a revision is still running, or "
+            "what it would keep cannot be used any more"
+        },
         503: {"description": "Temporal is unavailable; nothing was started"},
     },
 )
 async def regenerate(
     body: Regenerate, row: PostcardDep, services: ServicesDep
 ) -> RegenerateAccepted:
-    """Make one step again, and the steps that depend on it; the other results are kept."""
-    repository = RevisionRepository(services.repository.engine)
-    await revisions_of(services, row.task_id)  # settles a revision whose run has closed
+    """Make one step again, and the steps that depend on it; the other results are kept.
+
+    The new revision is saved PENDING, then its run is started; when the start fails, the
+    revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one."""
     try:
-        revision = await asyncio.to_thread(
-            repository.begin, row.task_id, body.step, body.instruction
+        run = await asyncio.to_thread(
+            services.store.begin_revision, row.task_id, body.step, body.instruction
         )
     except RevisionRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    request = to_request(row).model_copy(
-        update={
-            "revision": revision.revision,
-            "variation": revision.revision - 1,
-            "instruction": body.instruction,
-            "kept": kept_results(row, body.step, services.store.path),
-        }
-    )
-    client = await services.temporal()
     try:
-        if client is None:
-            raise ConnectionError("Temporal is unreachable")
-        await start_postcard_workflow(client, request, services.settings)
-    except Exception as exc:
-        reason = f"the revision could not be started: {type(exc).__name__}"
-        error = PostcardError(step=body.step, type="NotStarted", message=reason, retryable=True)
-        await asyncio.to_thread(repository.fail, row.task_id, revision.revision, error, {})
-        log.warning("revision not started", extra={"task_id": row.task_id, "error": str(exc)})
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, reason, headers={"Retry-After": "5"}
-        ) from exc
+        await _start(services, row.postcard, run, body.instruction)
+    except NotStarted as exc:
+        error = PostcardError(
+            step=body.step, type="NotStarted", message=exc.reason, retryable=exc.status_code == 503
+        )
+        await asyncio.to_thread(services.store.fail, row.task_id, run.revision, error)
+        log.warning(
+            "revision not started",
+            extra={"task_id": row.task_id, "revision": run.revision, "reason": exc.reason},
+        )
+        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        raise HTTPException(exc.status_code, exc.reason, headers=headers) from exc
     log.info(
         "revision started",
-        extra={"task_id": row.task_id, "revision": revision.revision, "step": body.step},
+        extra={"task_id": row.task_id, "revision": run.revision, "step": body.step},
     )
     base = services.settings.effective_public_base_url
     return RegenerateAccepted(
         task_id=row.task_id,
-        revision=revision.revision,
+        revision=run.revision,
         status_url=f"{base}/api/v1/postcards/status/{row.task_id}",
     )
+
+
+async def _start(
+    services: Services, postcard: Postcard, run: PostcardRun, instruction: str | None
+) -> None:
+    """Start the revision's run; NotStarted with the answer to give when it cannot be."""
+    try:
+        kept = kept_results(run, services.blobs.path)
+    except (OSError, ValidationError) as exc:
+        reason = f"revision {run.revision} cannot keep the earlier results: {exc}"
+        raise NotStarted(status.HTTP_409_CONFLICT, reason[:300]) from exc
+    request = to_request(postcard).model_copy(
+        update={
+            "revision": run.revision,
+            "variation": run.revision - 1,
+            "instruction": instruction,
+            "kept": kept,
+        }
+    )
+    client = await services.temporal()
+    if client is None:
+        raise NotStarted(503, "the revision could not be started: Temporal is unreachable")
+    try:
+        started = await start_postcard_workflow(client, request, services.settings)
+    except (RPCError, OSError, RuntimeError) as exc:
+        reason = f"the revision could not be started: {type(exc).__name__}"
+        raise NotStarted(503, reason) from exc
+    if not started:
+        reason = f"a run {request.run_id} exists already in Temporal; nothing new was started"
+        raise NotStarted(status.HTTP_409_CONFLICT, reason)
 
 
 @router.get("/{task_id}/revisions/{revision}", response_model=RevisionDetail)
@@ -85,27 +122,27 @@ async def postcard_revision(
     row: PostcardDep, services: ServicesDep, revision: Annotated[int, PathParam(ge=1)]
 ) -> RevisionDetail:
     """One revision of a postcard, with its results once it completed."""
-    found: PostcardRevision | None = None
-    for known in await revisions_of(services, row.task_id):
-        if known.revision == revision:
-            found = known
+    found = await asyncio.to_thread(services.reads.run, row.task_id, revision)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no revision {revision} of this postcard")
     return revision_detail(found, services.settings)
 
 
-def kept_results(row: Postcard, step: str, blob_path: Callable[[str], Path]) -> KeptResults:
-    """The results of the postcard's latest revision that a regenerate of `step` keeps."""
-    rerun = RERUNS[step]
+def kept_results(run: PostcardRun, blob_path: Callable[[str], Path]) -> KeptResults:
+    """The results a revision's run keeps (copied into its row when it began), as workflow
+    input; OSError when a kept image is gone from the blob store, ValidationError when a
+    kept concept or copy no longer fits its model."""
+    steps = run.steps or {}
+    kept = {name for name, step in steps.items() if step.get("status") == StepState.KEPT}
     image = None
-    if "image" not in rerun and row.image_key and row.image_url:
-        ext = parse_key(row.image_key).ext
-        size = blob_path(row.image_key).stat().st_size
+    if "image" in kept and run.image_key and run.image_url:
+        ext = parse_key(run.image_key).ext
+        size = blob_path(run.image_key).stat().st_size
         image = BlobRef(
-            key=row.image_key, url=row.image_url, content_type=CONTENT_TYPES[ext], size_bytes=size
+            key=run.image_key, url=run.image_url, content_type=CONTENT_TYPES[ext], size_bytes=size
         )
     return KeptResults(
-        concept=Concept.model_validate(row.concept) if "concept" not in rerun else None,
-        content=Content.model_validate(row.content) if "content" not in rerun else None,
+        concept=Concept.model_validate(run.concept) if "concept" in kept else None,
+        content=Content.model_validate(run.content) if "content" in kept else None,
         image=image,
     )
