@@ -163,7 +163,8 @@ def draw_illustration(
         width=max(1, round(width * scale)),
         height=max(1, round(height * scale)),
         roles=style_roles(style, Roles.from_palette(concept.visual_style.palette), occasion),
-        rng=stable_rng("illustration", concept.model_dump_json(), seed),
+        # The reading explains how the wish was understood; it is not part of the look.
+        rng=stable_rng("illustration", concept.model_dump_json(exclude={"reading"}), seed),
         style=style,
         text_area=text_area,
         occasion=occasion,

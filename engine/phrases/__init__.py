@@ -2,7 +2,8 @@
 
 A phrase may start with tags such as `[elder]` or `[playful]`: it is then only used when the
 card's audience or tone is one of them, and is preferred when it is. Placeholders: `{name}`
-(the recipient), `{you}` (你/您/你们 in Chinese), `{age}`, `{place}`, `{sender}`.
+(the recipient), `{you}` (你/您/你们 in Chinese), `{age}`, `{baby}`, `{sender}`, `{place}` (where
+the sender writes from) and `{their_place}` (where the recipient lives, studies or goes).
 """
 
 from __future__ import annotations
