@@ -39,6 +39,9 @@ _OCCASION_STYLES = {
     "new_baby": ("watercolour", "flat"),
     "christmas": ("papercut", "flat", "watercolour"),
     "travel": ("retro", "watercolour", "flat"),
+    "remembrance": ("watercolour", "ink"),
+    "good_night": ("watercolour", "flat"),
+    "housewarming": ("flat", "papercut", "watercolour"),
 }
 _PLACE_PALETTE_OCCASIONS = {"travel", "general"}
 _TONE_SATURATION = {"calm": 0.75, "solemn": 0.6, "elegant": 0.85, "bright": 1.2, "festive": 1.15}

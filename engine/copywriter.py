@@ -38,6 +38,7 @@ class Voice:
     audience: str
     tone: str
     values: dict[str, str]
+    plural_sender: bool = False
 
 
 def _choose(rng: random.Random, options: tuple[Phrase, ...], voice: Voice) -> str:
@@ -104,7 +105,7 @@ def _voice(request: PostcardRequest, concept: Concept, language: str, read: Wish
         values["baby"] = people.baby
     if people.age:
         values["age"] = str(people.age) if language == "zh" else ordinal(people.age)
-    return Voice(language, recipient, audience, tone, values)
+    return Voice(language, recipient, audience, tone, values, read.voice == "we")
 
 
 def _signature(rng: random.Random, voice: Voice, occasion: str) -> str:
@@ -114,6 +115,8 @@ def _signature(rng: random.Random, voice: Voice, occasion: str) -> str:
         table = SENDER_SIGNATURES[voice.language]
         return table.get(group, table["default"]).format(sender=sender)
     table_options = SIGNATURES[voice.language]
+    if voice.plural_sender and group != "sympathy":
+        group = "we"  # "部门一起送张卡": the card signs as all of them, not as one person
     return pick(rng, table_options.get(group, table_options["general"]))
 
 

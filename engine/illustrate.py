@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PIL import Image
 
 from core.models import Concept, Content
-from engine import motifs, motifs_nature, motifs_sky
+from engine import motifs, motifs_home, motifs_nature, motifs_sky
 from engine.colour import mix
 from engine.landmarks import LANDMARK_PAINTERS, SHORE
 from engine.moods import find_art_style, find_motifs
@@ -47,6 +47,7 @@ HEROES: dict[str, Hero] = {
     "mountains": motifs_nature.peak,
     "stars": motifs_sky.milky_way,
     "fireworks": motifs_sky.fireworks,
+    "house": motifs_home.house,
     **LANDMARK_PAINTERS,
 }
 SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow", "aurora"}
