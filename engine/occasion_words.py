@@ -37,7 +37,7 @@ OCCASIONS: tuple[Occasion, ...] = (
         "remembrance",
         "忌日|祭日|在天上|在天堂|天堂的|已故|缅怀|追思|清明|离开我们|in loving memory|"
         "in memory of|remembering|would have been|since we lost|rip|rest in peace|🕯",
-        "怀念|思念|去世|离世|过世|逝世|passed away|died|lost|death",
+        "去世|离世|过世|逝世|passed away|died|death",
         ("追思", "In Loving Memory"),
     ),
     Occasion(
@@ -223,7 +223,8 @@ OCCASIONS: tuple[Occasion, ...] = (
         "miss_you",
         "想你|想念|思念|好想|惦记|牵挂|好久没见|好久不见|异地|miss you|missing you|miss her|"
         "miss him|far apart|haven't visited|without you|多穿|穿秋裤|照顾好身体|注意身体",
-        "thinking of you|多吃点|天冷了|stay warm|eating well|一切都好|报平安|over in|out there",
+        "thinking of you|多吃点|天冷了|stay warm|eating well|一切都好|报平安|over in|out there|"
+        "怀念",
         ("想你", "Missing You"),
     ),
     Occasion(
@@ -241,4 +242,10 @@ JUST_BECAUSE = Occasion(
     "just because|no occasion|nothing special|no reason|just saying hello|just to say hi|"
     "say hi|没什么事|没什么特别|没有特别的理由|随便写|问个好|问好",
     labels=("问候", "Hello"),
+)
+# Words that contain an occasion word and mean something else: 加油站 is a petrol station,
+# 友谊万岁 is not an age, 岁月 is time. They hide the word inside them and score nothing.
+FALSE_FRIENDS = Occasion(
+    "",
+    "加油站|毛病|病毒|万岁|岁月|出生地|老公司|gas station|petrol station|test drive",
 )

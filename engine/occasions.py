@@ -2,7 +2,8 @@
 
 Context changes a reading the way it changes it for a person: a negated word does not count
 ("不是生日，是…"), a word inside a name or a place does not count ("Happy birthday Noel"), a
-longer phrase outranks the word inside it ("sorry for your loss" is not an apology), what is
+longer phrase outranks the word inside it ("sorry for your loss" is not an apology, 加油站 is
+not 加油), what is
 thanked or apologised for is only the object ("谢谢你的生日礼物" is a thank-you), the word just
 before "card"/"卡" names the card, and a death turns a birthday, an anniversary or a "miss you"
 into remembrance unless the card comforts someone else.
@@ -14,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.occasion_words import GENERAL, JUST_BECAUSE, OCCASIONS, Occasion
+from engine.occasion_words import FALSE_FRIENDS, GENERAL, JUST_BECAUSE, OCCASIONS, Occasion
 from engine.wording import Hit, find_words
 
 __all__ = ["BY_KEY", "GENERAL", "OCCASIONS", "Occasion", "OccasionReading", "canonical_occasion"]
@@ -30,6 +31,9 @@ _NEGATION_ZH = re.compile(r"(?:不是|并非|不用|无需|不必|不算|不要|
 _NEGATION_EN = re.compile(
     r"(?<![a-z])(?:not|no|isn't|wasn't|don't|dont|without|never)(?:\s+\S+)?\s*$"
 )
+# "…，教师节快乐", "happy Teachers' Day": a greeting of its own, never the object of a thanks.
+_GREETING_AFTER = re.compile(r"^(?:节)?(?:快乐|安康|吉祥)")
+_GREETING_BEFORE = re.compile(r"(?:happy|merry)\s+$")
 _CARD = re.compile(r"^(?:[\s\-]|快乐|的)*(?:贺卡|卡片|卡|明信片|card|postcard|note)", re.I)
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "happy 30th", "his 21st", "turning 40": a birthday; "our 40th": an anniversary.
@@ -83,7 +87,7 @@ class _Scored:
 
 def _hits(text: str) -> list[_Scored]:
     found: list[_Scored] = []
-    for occasion in (*OCCASIONS, JUST_BECAUSE):
+    for occasion in (*OCCASIONS, JUST_BECAUSE, FALSE_FRIENDS):
         for words, weight in ((occasion.strong, _STRONG), (occasion.weak, _WEAK)):
             found += [_Scored(hit, occasion.key, weight) for hit in find_words(text, words)]
     for key, shape in _SHAPES:
@@ -118,14 +122,22 @@ def _kept(text: str, found: list[_Scored], masked: Iterable[tuple[int, int]]) ->
     return kept
 
 
+def _greeting(text: str, hit: Hit) -> bool:
+    return bool(
+        _GREETING_AFTER.match(text[hit.end :]) or _GREETING_BEFORE.search(text[: hit.start])
+    )
+
+
 def _in_context(text: str, kept: list[_Scored]) -> dict[str, int]:
     """Scores after the frames, the card noun and a death have had their say."""
     frame_at = min((s.hit.start for s in kept if s.key in _FRAMES), default=len(text) + 1)
     scores: dict[str, int] = {}
     carded: set[str] = set()
     for item in kept:
+        if not item.key:
+            continue  # a false friend: it only hides the occasion word inside it
         weight = item.weight
-        if item.key not in _FRAMES and item.hit.start > frame_at:
+        if item.key not in _FRAMES and item.hit.start > frame_at and not _greeting(text, item.hit):
             weight = min(weight, _WEAK)  # "thanks for the wedding gift": the gift's occasion
         scores[item.key] = scores.get(item.key, 0) + weight
         if item.key not in carded and _CARD.match(text[item.hit.end :]):

@@ -62,7 +62,11 @@ _EN_SENDER_BEFORE = re.compile(
     r"\b(?:in|from|across|around|at)\s+(?:the\s+)?$",
     re.I,
 )
-_EN_SUBJECT_BEFORE = re.compile(r"\b(?:trip|date|visit|were|was|remember)\b[\w\s]{0,14}$", re.I)
+_EN_SUBJECT_BEFORE = re.compile(
+    r"\b(?:trip|date|visit|were|was|remember|hiking|skiing|climbing|walking|sailing)\b"
+    r"[\w\s]{0,14}$",
+    re.I,
+)
 _EN_RECIPIENT_BEFORE = re.compile(
     r"\b(?:moving|moved|move|off|back|going|flying|living|lives|live|studying|study|works?|"
     r"working|based|stationed|you|your|she|he|they|her|his|their|who|team|office|colleagues|"

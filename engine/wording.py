@@ -31,9 +31,10 @@ def _latin_part(part: str) -> str:
     base = _POSSESSIVE.sub("", part)
     if not base[-1:].isalpha():
         return re.escape(base)
+    stem = re.escape(base)
     if base.endswith("y") and len(base) > 3:
-        return re.escape(base[:-1]) + r"(?:y|ies|y's)"
-    return re.escape(base) + r"(?:'s|s'|s|es|')?"
+        stem = re.escape(base[:-1]) + "(?:y|ie)"  # birthdays, babies
+    return stem + r"(?:'s|s'|s|es|')?"
 
 
 @functools.cache
