@@ -16,12 +16,14 @@ from bench.report import ScenarioResult, Target, now_iso
 from bench.wish_eval import (
     Outcome,
     accuracy,
+    card,
     load_claims,
     load_wishes,
     read,
     travel_claim_misses,
 )
 
+WARM_UP = ("生日快乐，给妈妈", "a thank-you card for my team", "中秋节快乐")
 COLUMNS = ["occasion", "wishes", "right", "accuracy_%", "first_label_%", "misread_as"]
 
 
@@ -59,8 +61,8 @@ async def wishes(ctx: Context) -> ScenarioResult:
     """Read every labelled wish; score occasions, recipients, place roles and travel claims."""
     started = now_iso()
     rows = load_wishes()
-    for row in rows[:20]:
-        read(row)  # warm-up: imports, the segmenter's dictionary, caches
+    for wish in WARM_UP:
+        card(wish)  # imports and the segmenter's dictionary, on wishes outside the set
     outcomes = [read(row) for row in rows]
     tune = [o for o in outcomes if o.row.split == "tune"]
     heldout = [o for o in outcomes if o.row.split == "heldout"]
