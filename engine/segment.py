@@ -12,10 +12,12 @@ import functools
 import logging
 import threading
 from dataclasses import dataclass
-
-import jieba
+from typing import TYPE_CHECKING
 
 from engine.text import CJK
+
+if TYPE_CHECKING:
+    import jieba
 
 _lock = threading.Lock()
 
@@ -46,11 +48,6 @@ class Words:
         first, last = self._containing(start), self._containing(end - 1)
         return bool(first and last and first[0] == start and last[1] == end)
 
-    def word(self, start: int) -> tuple[int, int] | None:
-        """The word that begins at `start`, if one does."""
-        span = self._containing(start)
-        return span if span and span[0] == start else None
-
 
 def _tokenizer() -> jieba.Tokenizer:
     with _lock:
@@ -65,6 +62,8 @@ def _build_tokenizer() -> jieba.Tokenizer:
     written to or read from jieba's cache file in the shared temporary directory: nothing
     outside the package decides how a wish is cut, and nothing is written at run time.
     """
+    import jieba  # here, not at the top: a process that never reads Chinese never loads it
+
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
