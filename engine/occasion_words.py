@@ -214,14 +214,15 @@ OCCASIONS: tuple[Occasion, ...] = (
     ),
     Occasion(
         "travel",
-        "旅行|旅游|旅途|度假|寄自|徒步|出差|greetings from|hello from|vacation|travels|"
+        "旅行|旅游|旅途|度假|寄自|徒步|greetings from|hello from|vacation|travels|"
         "road trip|backpacking|honeymoon|postcard from|✈|🏖",
-        "来自|风景|trip|journey|holiday|travel|sightseeing",
+        "来自|风景|出差|trip|journey|holiday|travel|sightseeing",
         ("旅途", "Greetings"),
     ),
     Occasion(
         "miss_you",
-        "想你|想念|思念|好想|惦记|牵挂|好久没见|好久不见|异地|miss you|missing you|miss her|"
+        "想你|想念|思念|好想|惦记|牵挂|好久没见|好久不见|好久没联系|很久没联系|异地|miss you|"
+        "missing you|miss her|"
         "miss him|far apart|haven't visited|without you|多穿|穿秋裤|照顾好身体|注意身体",
         "thinking of you|多吃点|天冷了|stay warm|eating well|一切都好|报平安|over in|out there|"
         "怀念",

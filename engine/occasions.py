@@ -3,10 +3,9 @@
 Context changes a reading the way it changes it for a person: a negated word does not count
 ("不是生日，是…"), a word inside a name or a place does not count ("Happy birthday Noel"), a
 longer phrase outranks the word inside it ("sorry for your loss" is not an apology, 加油站 is
-not 加油), what is
-thanked or apologised for is only the object ("谢谢你的生日礼物" is a thank-you), the word just
-before "card"/"卡" names the card, and a death turns a birthday, an anniversary or a "miss you"
-into remembrance unless the card comforts someone else.
+not 加油), what is thanked or apologised for is only the object ("谢谢你的生日礼物" is a
+thank-you), the word just before "card"/"卡" names the card, and a death turns a birthday, an
+anniversary or a "miss you" into remembrance unless the card comforts someone else.
 """
 
 from __future__ import annotations

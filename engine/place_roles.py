@@ -33,12 +33,14 @@ _ZH_SENDER_BEFORE = re.compile(
 _ZH_RECIPIENT_BEFORE = re.compile(
     rf"(?:{_ZH_PERSON}\S{{0,3}}(?:在|去了?|到)|远在|住在|搬到|调去|去了|要去|飞往)$"
 )
-_ZH_RECIPIENT_AFTER = re.compile(rf"^(?:\S{{0,8}}?的{_ZH_PERSON}|{_ZH_STAYS})")
+_ZH_RECIPIENT_AFTER = re.compile(
+    rf"^(?:\S{{0,8}}?的{_ZH_PERSON}|{_ZH_STAYS}|还好吗|过得|一切)"  # 最近在上海还好吗
+)
 _ZH_PLACE_BEFORE = re.compile(
     r"(?:远在|住在|正在|寄自|来自|搬到|调去|飞往|飞到|回到|出差到|旅行到|经过|在|从|去|来)$"
 )
 _ZH_PLACE_AFTER = re.compile(
-    rf"^(?:{_ZH_STAYS}|{_ZH_TRAVELS}|[，。！!]|的|认识|回来|寄|办|举行|举办)"
+    rf"^(?:{_ZH_STAYS}|{_ZH_TRAVELS}|[，。！!]|的|认识|回来|寄|办|举行|举办|还好吗|过得)"
 )
 _ZH_NOT_PLACES = set(
     "一起 家里 这里 那里 哪里 这儿 那儿 天上 天堂 外地 外面 异乡 异地 老家 乡下 身边 心里 心中 "
