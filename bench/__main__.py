@@ -1,7 +1,8 @@
 """`python -m bench [--quick] [--repeat N] [scenario …]` (or `scripts/dev.sh bench …`).
 
 Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants,
-heartbeat and local (CPU-bound steps), crowd, quota, sse (creates while streams watch);
+heartbeat and local (CPU-bound steps), crowd, quota, sse (creates while streams watch),
+wishes (how the local engine reads the labelled wishes of tests/data);
 no name runs the first five plus sleepy. `chart` redraws docs/performance.png from the results.
 Each scenario starts its own dev servers and processes on free loopback ports, stops by
 itself, and writes `<name>.json` and `<name>.md` (plus `summary.md`) into the results folder.
@@ -29,6 +30,7 @@ from bench.report import ScenarioResult, markdown, write
 from bench.sse import sse
 from bench.storage import storage
 from bench.throughput import throughput, variants
+from bench.wishes import wishes
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -46,6 +48,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[ScenarioResult]]] = {
     "crowd-crash": crowd_crash,
     "quota": quota,
     "sse": sse,
+    "wishes": wishes,
 }
 DEFAULT = ("throughput", "latency", "create", "storage", "sleepy")
 

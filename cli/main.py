@@ -1,4 +1,4 @@
-"""`postcards`: create, watch, list and sample postcards from a terminal."""
+"""`postcards`: create, watch, list and sample postcards, and explain a wish, from a terminal."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ app.command(name="regenerate")(regenerate)
 
 
 def _register() -> None:
+    from cli.explain import explain
     from cli.sample import sample
 
     app.command(name="sample")(sample)
+    app.command(name="explain")(explain)
 
     from cli.providers import providers_app
 

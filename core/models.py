@@ -165,6 +165,33 @@ class VisualStyle(BaseModel):
         return value
 
 
+class PlaceReading(BaseModel):
+    """A place a wish names and its role: where the sender is, where the recipient is, or only
+    what the card is about."""
+
+    name: str = Field(max_length=40)
+    role: Literal["sender", "recipient", "subject"]
+    place: str | None = Field(default=None, max_length=40)
+    """The key of a place the engine can draw, if it is one."""
+
+
+class Reading(BaseModel):
+    """How the local engine read the wish, so that a person or a test sees why a card came out
+    as it did. Only the local engine writes it; it is never part of a model's schema."""
+
+    occasion: str = Field(max_length=40)
+    score: int = 0
+    runner_up: str | None = Field(default=None, max_length=40)
+    runner_up_score: int = 0
+    recipient: str | None = Field(default=None, max_length=60)
+    relation: str | None = Field(default=None, max_length=40)
+    sender: str | None = Field(default=None, max_length=60)
+    voice: Literal["i", "we"] = "i"
+    places: list[PlaceReading] = Field(default_factory=list, max_length=8)
+    language: str = Field(default="en", max_length=16)
+    tone: str = Field(default="warm", max_length=40)
+
+
 class Concept(BaseModel):
     """Step 1: the creative direction."""
 
@@ -179,6 +206,8 @@ class Concept(BaseModel):
     sender: str | None = Field(default=None, max_length=60)
     language: str = Field(default="en", max_length=16)
     layout: str = Field(default="flip", max_length=40)
+    reading: Reading | None = None
+    """The local engine's reading of the wish; absent from other providers' concepts."""
 
 
 class Content(BaseModel):

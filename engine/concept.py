@@ -7,11 +7,12 @@ import random
 from core.models import Concept, PostcardRequest, VisualStyle
 from engine import illustrate, moods, particles, scenery
 from engine.colour import luminance, mix, saturate, to_hex, to_rgb
-from engine.occasions import BY_KEY, GENERAL, detect_occasion
-from engine.people import People, find_people
-from engine.places import Place, find_place
+from engine.occasions import BY_KEY, GENERAL
+from engine.people import People
+from engine.place_roles import PlaceMention
 from engine.profiles import PROFILES, Profile
-from engine.text import detect_language, normalise, pick, safe_fragment, stable_rng
+from engine.reading import as_model, read_wish
+from engine.text import normalise, pick, safe_fragment, stable_rng
 
 # What the illustrator can paint, by role.
 HEROES = frozenset(illustrate.HEROES)
@@ -38,6 +39,9 @@ _OCCASION_STYLES = {
     "new_baby": ("watercolour", "flat"),
     "christmas": ("papercut", "flat", "watercolour"),
     "travel": ("retro", "watercolour", "flat"),
+    "remembrance": ("watercolour", "ink"),
+    "good_night": ("watercolour", "flat"),
+    "housewarming": ("flat", "papercut", "watercolour"),
 }
 _PLACE_PALETTE_OCCASIONS = {"travel", "general"}
 _TONE_SATURATION = {"calm": 0.75, "solemn": 0.6, "elegant": 0.85, "bright": 1.2, "festive": 1.15}
@@ -132,13 +136,18 @@ def _composition(motifs: list[str], text_area: str, rng: random.Random) -> str:
 
 
 def _theme(
-    request: PostcardRequest, occasion: str, people: People, motifs: list[str], place: Place | None
+    request: PostcardRequest,
+    occasion: str,
+    people: People,
+    motifs: list[str],
+    sender_place: PlaceMention | None,
 ) -> str:
     label = BY_KEY[occasion].label_en if occasion in BY_KEY else "A warm hello"
     given = safe_fragment(request.theme or "", 60)
     head = f"{label}: {given}" if given else label
-    if place or people.place:
-        head += f" from {place.en if place else people.place}"
+    if sender_place:
+        where = sender_place.place.en if sender_place.place else sender_place.name
+        head += f" from {safe_fragment(where, 40)}"
     if people.recipient:
         head += f" for {people.recipient}"
     return f"{head} — {motifs[0].replace('_', ' ')} and {motifs[1].replace('_', ' ')}"[:200]
@@ -149,13 +158,13 @@ def make_concept(request: PostcardRequest) -> Concept:
     text = normalise(request.user_input)
     extra = normalise(" ".join(filter(None, (request.style, request.theme))))
     lowered = f"{text} {extra}".lower()
-    language = detect_language(text, request.language)
-    occasion = detect_occasion(text.lower(), hint=request.theme)
-    place = find_place(lowered)
-    if place and occasion == GENERAL:
-        occasion = "travel"
+    reading = read_wish(request.user_input, request.theme, request.language)
+    language = reading.language
+    occasion = reading.occasion.occasion
+    shown = reading.picture_place
+    place = shown.place if shown else None
     profile = PROFILES.get(occasion, PROFILES[GENERAL])
-    people = find_people(text)
+    people = reading.people
     rng = stable_rng("concept", lowered, language, request.variation)
 
     tone = moods.find_tone(lowered) or profile.tone
@@ -175,7 +184,7 @@ def make_concept(request: PostcardRequest) -> Concept:
     length = "2–3 short sentences" if tone in {"solemn", "elegant", "calm"} else "3–4 sentences"
     names = ", ".join(filter(None, (people.recipient, people.sender)))
     return Concept(
-        theme=_theme(request, occasion, people, motifs, place),
+        theme=_theme(request, occasion, people, motifs, reading.sender_place),
         occasion=occasion,
         emotion=profile.emotion,
         tone=tone,
@@ -197,4 +206,5 @@ def make_concept(request: PostcardRequest) -> Concept:
         sender=people.sender[:60] if people.sender else None,
         language=language,
         layout=_layout(lowered, profile, tone, rng),
+        reading=as_model(reading, tone),
     )

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from core.models import Concept, Content, PostcardRequest
 from engine import moods
 from engine.occasions import GENERAL, canonical_occasion
-from engine.people import find_people
 from engine.phrases import Bank, Phrase, banks
 from engine.phrases.voice import (
     CODAS,
@@ -21,7 +20,9 @@ from engine.phrases.voice import (
     pronoun_zh,
     salutation,
 )
-from engine.places import find_place, mentions, place_name
+from engine.place_roles import RECIPIENT, SENDER, PlaceMention
+from engine.places import mentions, place_name
+from engine.reading import WishReading, read_wish
 from engine.text import clip, normalise, pick, safe_fragment, stable_rng
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -37,6 +38,7 @@ class Voice:
     audience: str
     tone: str
     values: dict[str, str]
+    plural_sender: bool = False
 
 
 def _choose(rng: random.Random, options: tuple[Phrase, ...], voice: Voice) -> str:
@@ -66,8 +68,14 @@ def _choose_tagged(
     return _PLACEHOLDER.sub(lambda m: voice.values[m.group(1)], template), in_tone
 
 
-def _voice(request: PostcardRequest, concept: Concept, language: str) -> Voice:
-    people = find_people(normalise(request.user_input))
+def _place_value(mention: PlaceMention, language: str) -> str:
+    if mention.place:
+        return place_name(mention.place, language)
+    return safe_fragment(mention.name, 30)
+
+
+def _voice(request: PostcardRequest, concept: Concept, language: str, read: WishReading) -> Voice:
+    people = read.people
     recipient = safe_fragment(concept.recipient or "", 40) or None
     sender = safe_fragment(concept.sender or "", 40) or None
     audience = moods.audience_of(
@@ -87,16 +95,17 @@ def _voice(request: PostcardRequest, concept: Concept, language: str) -> Voice:
         values["name"] = recipient
     if sender:
         values["sender"] = sender
-    place = find_place(normalise(request.user_input).lower())
-    if place:
-        values["place"] = place_name(place, language)
-    elif people.place:
-        values["place"] = safe_fragment(people.place, 30)
+    # {place} is where the sender writes from, {their_place} where the recipient is: a phrase
+    # that says "I am in…" is only ever filled with a place the wish says the sender is in.
+    for mention in read.places:
+        key = {SENDER: "place", RECIPIENT: "their_place"}.get(mention.role)
+        if key and key not in values:
+            values[key] = _place_value(mention, language)
     if people.baby:
         values["baby"] = people.baby
     if people.age:
         values["age"] = str(people.age) if language == "zh" else ordinal(people.age)
-    return Voice(language, recipient, audience, tone, values)
+    return Voice(language, recipient, audience, tone, values, read.voice == "we")
 
 
 def _signature(rng: random.Random, voice: Voice, occasion: str) -> str:
@@ -106,6 +115,8 @@ def _signature(rng: random.Random, voice: Voice, occasion: str) -> str:
         table = SENDER_SIGNATURES[voice.language]
         return table.get(group, table["default"]).format(sender=sender)
     table_options = SIGNATURES[voice.language]
+    if voice.plural_sender and group != "sympathy":
+        group = "we"  # "部门一起送张卡": the card signs as all of them, not as one person
     return pick(rng, table_options.get(group, table_options["general"]))
 
 
@@ -137,11 +148,12 @@ def write_content(request: PostcardRequest, concept: Concept) -> Content:
     occasion = canonical_occasion(concept.occasion)
     bank_table = banks(language)
     bank: Bank = bank_table.get(occasion, bank_table[GENERAL])
-    voice = _voice(request, concept, language)
+    read = read_wish(request.user_input, request.theme, request.language)
+    voice = _voice(request, concept, language, read)
     rng = stable_rng(
         "content",
         normalise(request.user_input).lower(),
-        concept.model_dump_json(),
+        concept.model_dump_json(exclude={"reading"}),
         request.variation,
     )
 
@@ -151,9 +163,11 @@ def write_content(request: PostcardRequest, concept: Concept) -> Content:
     closing, closing_in_tone = _choose_tagged(rng, bank.closings, voice)
     said = " ".join((chosen[0][0], chosen[1][0], closing))
     sentences = [chosen[0][0], _detail(rng, request, voice, said), chosen[1][0], closing]
-    place = find_place(normalise(request.user_input).lower())
+    shown = read.picture_place
+    place = shown.place if shown and shown.role != RECIPIENT else None
     if place and not mentions(said, place):
-        # A card from a named place says where it comes from, with a line about its landmark.
+        # A card from (or about) a named place says so, with a line about its landmark; where
+        # the recipient lives only colours the picture.
         sentences.insert(1, place.line_zh if language == "zh" else place.line_en)
     in_tone = closing_in_tone or any(flag for _, flag in chosen)
     coda_options = CODAS[language].get(voice.tone, ())

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PIL import Image
 
 from core.models import Concept, Content
-from engine import motifs, motifs_nature, motifs_sky
+from engine import motifs, motifs_home, motifs_nature, motifs_sky
 from engine.colour import mix
 from engine.landmarks import LANDMARK_PAINTERS, SHORE
 from engine.moods import find_art_style, find_motifs
@@ -47,6 +47,7 @@ HEROES: dict[str, Hero] = {
     "mountains": motifs_nature.peak,
     "stars": motifs_sky.milky_way,
     "fireworks": motifs_sky.fireworks,
+    "house": motifs_home.house,
     **LANDMARK_PAINTERS,
 }
 SKY_HEROES = {"moon", "sun", "stars", "fireworks", "rainbow", "aurora"}
@@ -163,7 +164,8 @@ def draw_illustration(
         width=max(1, round(width * scale)),
         height=max(1, round(height * scale)),
         roles=style_roles(style, Roles.from_palette(concept.visual_style.palette), occasion),
-        rng=stable_rng("illustration", concept.model_dump_json(), seed),
+        # The reading explains how the wish was understood; it is not part of the look.
+        rng=stable_rng("illustration", concept.model_dump_json(exclude={"reading"}), seed),
         style=style,
         text_area=text_area,
         occasion=occasion,

@@ -110,6 +110,7 @@ MOTIF_WORDS: dict[str, str] = {
     "sun": "太阳|阳光|sun|sunny|sunshine|summer",
     "music": "音乐|爵士|music|jazz|song",
     "confetti": "彩带|派对|party|confetti",
+    "house": "房子|小屋|新家|新居|house|cottage|new home|new flat",
 }
 NIGHT_WORDS = "星空|银河|夜空|夜晚|星夜|night|starry|midnight|galaxy|milky way|under the stars"
 LAYOUT_WORDS: dict[str, str] = {

@@ -1,265 +1,199 @@
-"""The occasion lexicon: which words, in Chinese, English or emoji, point at which occasion."""
+"""Which occasion a wish is for: its words scored, then read in context.
+
+Context changes a reading the way it changes it for a person: a negated word does not count
+("不是生日，是…"), a word inside a name or a place does not count ("Happy birthday Noel"), a
+longer phrase outranks the word inside it ("sorry for your loss" is not an apology, 加油站 is
+not 加油), what is thanked or apologised for is only the object ("谢谢你的生日礼物" is a
+thank-you), the word just before "card"/"卡" names the card, and a death turns a birthday, an
+anniversary or a "miss you" into remembrance unless the card comforts someone else.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-GENERAL = "general"
+from engine.occasion_words import FALSE_FRIENDS, GENERAL, JUST_BECAUSE, OCCASIONS, Occasion
+from engine.wording import Hit, find_words
 
+__all__ = ["BY_KEY", "GENERAL", "OCCASIONS", "Occasion", "OccasionReading", "canonical_occasion"]
 
-def _split(words: str) -> tuple[str, ...]:
-    return tuple(word for word in words.split("|") if word)
+BY_KEY: dict[str, Occasion] = {occasion.key: occasion for occasion in OCCASIONS}
+_ORDER = {occasion.key: index for index, occasion in enumerate(OCCASIONS)}
+_ORDER[GENERAL] = len(OCCASIONS)
+_STRONG, _WEAK = 3, 1
+_FRAMES = {"thanks", "apology"}
+_DEATH_TAKES = {"birthday", "anniversary", "miss_you"}
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;—]")
+_NEGATION_ZH = re.compile(r"(?:不是|并非|不用|无需|不必|不算|不要|没有)[^，。！？；,.!?;]{0,2}$")
+_NEGATION_EN = re.compile(
+    r"(?<![a-z])(?:not|no|isn't|wasn't|don't|dont|without|never)(?:\s+\S+)?\s*$"
+)
+# "…，教师节快乐", "happy Teachers' Day": a greeting of its own, never the object of a thanks.
+_GREETING_AFTER = re.compile(r"^(?:节)?(?:快乐|安康|吉祥)")
+_GREETING_BEFORE = re.compile(r"(?:happy|merry)\s+$")
+_CARD = re.compile(r"^(?:[\s\-]|快乐|的)*(?:贺卡|卡片|卡|明信片|card|postcard|note)", re.I)
+_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "happy 30th", "his 21st", "turning 40": a birthday; "our 40th": an anniversary.
+    (
+        "birthday",
+        re.compile(
+            r"(?:\b(?:happy|his|her|your|their|my)\s+\d{1,3}(?:st|nd|rd|th)\b"
+            r"(?!\s+(?:wedding|anniversary))|\bturning\s+\d{1,3}\b)"
+        ),
+    ),
+    ("anniversary", re.compile(r"\bour\s+\d{1,3}(?:st|nd|rd|th)\b")),
+    # Time since a death: "走了一年了", "去世三周年", "离开以后", "five years since we lost".
+    (
+        "remembrance",
+        re.compile(
+            r"(?:走了|去世|离开|离世|过世|逝世)(?:已经|快|都|我们)?"
+            r"(?:[一二三四五六七八九十两几\d]+个?(?:年|月|周年)|以后|之后)"
+            r"|\b(?:years?|months?)\s+since\s+(?:we\s+lost|\w+\s+(?:died|passed))"
+            r"|\b(?:my|our|her|his)\s+late\b"
+        ),
+    ),
+    # Someone else's loss: "您母亲离世", "my colleague's husband passed away".
+    (
+        "sympathy",
+        re.compile(
+            r"(?:您|你的|他的|她的|朋友的|同事的|邻居家的)[\u4e00-\u9fff]{0,4}"
+            r"(?:去世|离世|过世|走了)"
+            r"|\b(?:your|his|her|their|\w+'s)\s+(?:\w+\s+){0,2}(?:passed away|died)"
+        ),
+    ),
+)
+_AGE_ZH = re.compile(r"[一二三四五六七八九十百\d]{1,4}岁")
 
 
 @dataclass(frozen=True)
-class Occasion:
-    """An occasion and the words that announce it: strong words score 3, weak words 1.
+class OccasionReading:
+    """The best occasion, its score, and the next best."""
 
-    Words are written `|`-separated; `labels` is the (Chinese, English) name of the occasion.
-    """
+    occasion: str
+    score: int
+    runner_up: str | None
+    runner_up_score: int
 
+
+@dataclass(frozen=True)
+class _Scored:
+    hit: Hit
     key: str
-    strong_words: str = field(repr=False)
-    weak_words: str = field(default="", repr=False)
-    labels: tuple[str, str] = ("", "")
-
-    @property
-    def strong(self) -> tuple[str, ...]:
-        """Words that alone make the occasion likely."""
-        return _split(self.strong_words)
-
-    @property
-    def weak(self) -> tuple[str, ...]:
-        """Words that only hint at it."""
-        return _split(self.weak_words)
-
-    @property
-    def label_zh(self) -> str:
-        """The occasion's name in Chinese."""
-        return self.labels[0]
-
-    @property
-    def label_en(self) -> str:
-        """The occasion's name in English."""
-        return self.labels[1]
+    weight: int
 
 
-# Ordered from specific to general: on a tie the earlier occasion wins.
-OCCASIONS: tuple[Occasion, ...] = (
-    Occasion(
-        "anniversary",
-        strong_words="周年|纪念日|结婚纪念|anniversary|years together|years married",
-        weak_words="相守|金婚|银婚",
-        labels=("纪念日", "Anniversary"),
-    ),
-    Occasion(
-        "wedding",
-        strong_words=(
-            "新婚|婚礼|喜结良缘|百年好合|大婚|订婚|新娘|新郎|wedding|newlyweds|newly weds|"
-            "just married|engagement|engaged|bride|groom|💍|💒"
-        ),
-        weak_words="结婚|喜酒|married|marry|囍",
-        labels=("新婚", "Wedding"),
-    ),
-    Occasion(
-        "teachers_day",
-        strong_words="教师节|teacher's day|teachers' day|teachers day|师恩|恩师",
-        weak_words="老师|teacher|园丁|professor",
-        labels=("教师节", "Teachers' Day"),
-    ),
-    Occasion(
-        "mothers_day",
-        strong_words="母亲节|mother's day|mothers day|mothers' day|mom's day|mum's day",
-        weak_words="妈妈|母亲|mom|mum|mommy|mama",
-        labels=("母亲节", "Mother's Day"),
-    ),
-    Occasion(
-        "fathers_day",
-        strong_words="父亲节|father's day|fathers day|fathers' day|dad's day",
-        weak_words="爸爸|父亲|老爸|dad|daddy|papa",
-        labels=("父亲节", "Father's Day"),
-    ),
-    Occasion(
-        "birthday",
-        strong_words="生日|生辰|寿辰|大寿|祝寿|寿星|birthday|bday|b-day|many happy returns|🎂|🧁",
-        weak_words="蛋糕|蜡烛|cake|candles|岁|turning|🎈|🥳",
-        labels=("生日", "Birthday"),
-    ),
-    Occasion(
-        "retirement",
-        strong_words="退休|荣休|retire|retirement|retiring|retired",
-        labels=("荣休", "Retirement"),
-    ),
-    Occasion(
-        "graduation",
-        strong_words=(
-            "毕业|学位|金榜题名|考上|录取|graduation|graduate|graduating|class of|diploma|🎓"
-        ),
-        weak_words="高考|学业|degree|school",
-        labels=("毕业", "Graduation"),
-    ),
-    Occasion(
-        "new_baby",
-        strong_words=(
-            "宝宝出生|出生|满月|百天|新生儿|喜得|千金|new baby|newborn|new arrival|"
-            "welcome little|baby shower|little one|👶|🍼"
-        ),
-        weak_words="宝宝|baby|stork",
-        labels=("新生", "New Baby"),
-    ),
-    Occasion(
-        "get_well",
-        strong_words=(
-            "康复|早日康复|住院|生病|手术|get well|feel better|recovery|recover|hospital|surgery|🤒"
-        ),
-        weak_words="保重身体|病|ill|sick|rest up",
-        labels=("康复", "Get Well"),
-    ),
-    Occasion(
-        "sympathy",
-        strong_words=(
-            "慰问|哀悼|节哀|安息|逝|去世|悼念|缅怀|追思|离世|sympathy|condolence|condolences|"
-            "loss of|passed away|rest in peace|mourning|in memory|🕯"
-        ),
-        weak_words="思念|grief|remembering",
-        labels=("慰问", "With Sympathy"),
-    ),
-    Occasion(
-        "spring_festival",
-        strong_words=(
-            "春节|新春|拜年|过年|除夕|年夜饭|春联|恭喜发财|红包|lunar new year|"
-            "chinese new year|spring festival|year of the|🧧"
-        ),
-        weak_words="大吉|福字|五福|团圆饭|鞭炮|red envelope",
-        labels=("新春", "Lunar New Year"),
-    ),
-    Occasion(
-        "mid_autumn",
-        strong_words="中秋|月饼|赏月|mid-autumn|mid autumn|mooncake|moon festival|🥮",
-        weak_words="团圆|月亮|嫦娥|玉兔|full moon",
-        labels=("中秋", "Mid-Autumn"),
-    ),
-    Occasion(
-        "dragon_boat",
-        strong_words="端午|粽子|龙舟|dragon boat|zongzi|duanwu",
-        labels=("端午", "Dragon Boat Festival"),
-    ),
-    Occasion(
-        "lantern_festival",
-        strong_words="元宵|汤圆|lantern festival|yuanxiao",
-        weak_words="灯会|猜灯谜",
-        labels=("元宵", "Lantern Festival"),
-    ),
-    Occasion(
-        "christmas",
-        strong_words="圣诞|平安夜|christmas|xmas|x-mas|noel|santa|🎄|🎅",
-        weak_words="麋鹿|驯鹿|reindeer|雪人|snowman|mistletoe",
-        labels=("圣诞", "Christmas"),
-    ),
-    Occasion(
-        "love",
-        strong_words=(
-            "七夕|情人节|表白|我爱你|爱你|valentine|valentines|i love you|sweetheart|❤|💕|💖|😍|💘"
-        ),
-        weak_words=(
-            "浪漫|恋爱|女朋友|男朋友|girlfriend|boyfriend|romantic|love|老婆|老公|husband|wife|"
-            "crush"
-        ),
-        labels=("爱意", "Love"),
-    ),
-    Occasion(
-        "new_year",
-        strong_words="新年|元旦|跨年|new year|nye|🎆",
-        weak_words="新的一年|fireworks|烟花|countdown",
-        labels=("新年", "New Year"),
-    ),
-    Occasion(
-        "thanks",
-        strong_words="谢谢|感谢|感恩|多谢|致谢|thank|thanks|thank-you|grateful|gratitude|appreciation|🙏",
-        weak_words="帮忙|帮我|appreciate",
-        labels=("感谢", "Thank You"),
-    ),
-    Occasion(
-        "congratulations",
-        strong_words=(
-            "恭喜|祝贺|贺喜|升职|晋升|新工作|入职|乔迁|开业|获奖|congrats|congratulations|"
-            "congratulation|promotion|new job|new home|well done|you did it|🏆"
-        ),
-        weak_words="成功|achievement|🎉|🍾",
-        labels=("恭喜", "Congratulations"),
-    ),
-    Occasion(
-        "farewell",
-        strong_words=(
-            "告别|送别|离职|饯行|一路顺风|欢送|farewell|goodbye|bon voyage|moving to|"
-            "moving away|last day|leaving"
-        ),
-        weak_words="再见|远行|good luck|miss you",
-        labels=("送别", "Farewell"),
-    ),
-    Occasion(
-        "travel",
-        strong_words="旅行|旅游|旅途|度假|寄自|greetings from|vacation|travels|✈|🏖",
-        weak_words="来自|风景|postcard from|trip|journey|holiday|travel|sightseeing",
-        labels=("旅途", "Greetings"),
-    ),
-    Occasion(
-        "friendship",
-        strong_words=(
-            "友谊|友情|老友|闺蜜|好友|just because|favourite person|favorite person|"
-            "best friend|bestie|bff|friendship"
-        ),
-        weak_words="朋友|兄弟|friend|friends|pal|buddy|thinking of you|想你",
-        labels=("友谊", "Friendship"),
-    ),
-)
-
-BY_KEY: dict[str, Occasion] = {occasion.key: occasion for occasion in OCCASIONS}
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-# Some openings say more than any single word: "从大理寄给你" is a travel card.
-_TRAVEL_SHAPE = re.compile(r"从[\u4e00-\u9fff]{2,8}?(?:寄|发来|带来)")
-_AGE_SHAPE = re.compile(r"\b\d{1,3}(?:st|nd|rd|th)\b|[一二三四五六七八九十百\d]{1,4}岁")
+def _hits(text: str) -> list[_Scored]:
+    found: list[_Scored] = []
+    for occasion in (*OCCASIONS, JUST_BECAUSE, FALSE_FRIENDS):
+        for words, weight in ((occasion.strong, _STRONG), (occasion.weak, _WEAK)):
+            found += [_Scored(hit, occasion.key, weight) for hit in find_words(text, words)]
+    for key, shape in _SHAPES:
+        found += [
+            _Scored(Hit(m.start(), m.end(), m.group(0)), key, _STRONG) for m in shape.finditer(text)
+        ]
+    return found
 
 
-def _pattern(word: str) -> re.Pattern[str]:
-    """A matcher for one keyword: word-bounded for Latin words, a plain substring otherwise."""
-    cached = _PATTERNS.get(word)
-    if cached is None:
-        escaped = re.escape(word)
-        cached = re.compile(rf"(?<![a-z]){escaped}(?![a-z])" if word.isascii() else escaped)
-        _PATTERNS[word] = cached
-    return cached
+def _negated(text: str, start: int) -> bool:
+    before = _CLAUSE_END.split(text[max(0, start - 24) : start])[-1]
+    return bool(_NEGATION_ZH.search(before[-6:]) or _NEGATION_EN.search(before))
 
 
-def occasion_scores(text: str) -> dict[str, int]:
-    """Every occasion's score for a lower-cased, normalised text."""
+def _kept(text: str, found: list[_Scored], masked: Iterable[tuple[int, int]]) -> list[_Scored]:
+    """Hits that are not negated, not inside a name or place, not inside a longer phrase."""
+    spans = list(masked)
+    kept = []
+    for item in found:
+        hit = item.hit
+        if any(start < hit.end and hit.start < end for start, end in spans):
+            continue
+        if any(
+            other.hit.start <= hit.start
+            and hit.end <= other.hit.end
+            and other.hit.end - other.hit.start > hit.end - hit.start
+            for other in found
+        ):
+            continue
+        if not _negated(text, hit.start):
+            kept.append(item)
+    return kept
+
+
+def _greeting(text: str, hit: Hit) -> bool:
+    return bool(
+        _GREETING_AFTER.match(text[hit.end :]) or _GREETING_BEFORE.search(text[: hit.start])
+    )
+
+
+def _in_context(text: str, kept: list[_Scored]) -> dict[str, int]:
+    """Scores after the frames, the card noun and a death have had their say."""
+    frame_at = min((s.hit.start for s in kept if s.key in _FRAMES), default=len(text) + 1)
     scores: dict[str, int] = {}
-    for occasion in OCCASIONS:
-        score = sum(3 for word in occasion.strong if _pattern(word).search(text))
-        score += sum(1 for word in occasion.weak if _pattern(word).search(text))
-        if score:
-            scores[occasion.key] = score
-    if _TRAVEL_SHAPE.search(text):
-        scores["travel"] = scores.get("travel", 0) + 3
-    if _AGE_SHAPE.search(text) and "birthday" in scores:
+    carded: set[str] = set()
+    for item in kept:
+        if not item.key:
+            continue  # a false friend: it only hides the occasion word inside it
+        weight = item.weight
+        if item.key not in _FRAMES and item.hit.start > frame_at and not _greeting(text, item.hit):
+            weight = min(weight, _WEAK)  # "thanks for the wedding gift": the gift's occasion
+        scores[item.key] = scores.get(item.key, 0) + weight
+        if item.key not in carded and _CARD.match(text[item.hit.end :]):
+            carded.add(item.key)
+            scores[item.key] += 2
+    comforting = any(s.key == "sympathy" and s.weight == _STRONG for s in kept)
+    if "remembrance" in scores and not comforting:
+        for key in _DEATH_TAKES:
+            scores["remembrance"] += scores.pop(key, 0)
+    if "birthday" in scores and _AGE_ZH.search(text):
         scores["birthday"] += 1
     return scores
 
 
-def detect_occasion(text: str, hint: str | None = None) -> str:
-    """The best-scoring occasion for the text; a hint (the theme field) counts double."""
-    scores = occasion_scores(text.lower())
+def occasion_scores(
+    text: str, masked: Iterable[tuple[int, int]] = (), extra: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Every occasion's score for a lower-cased, normalised text.
+
+    `masked` spans (names, places) are not read for occasion words; `extra` adds scores the
+    caller found elsewhere (a place the sender writes from makes a travel card).
+    """
+    scores = _in_context(text, _kept(text, _hits(text), masked))
+    for key, value in (extra or {}).items():
+        scores[key] = scores.get(key, 0) + value
+    return {key: value for key, value in scores.items() if value > 0}
+
+
+def _ranked(scores: dict[str, int]) -> list[str]:
+    return sorted(scores, key=lambda key: (-scores[key], _ORDER.get(key, len(_ORDER))))
+
+
+def read_occasion(
+    text: str,
+    hint: str | None = None,
+    masked: Iterable[tuple[int, int]] = (),
+    extra: dict[str, int] | None = None,
+) -> OccasionReading:
+    """The best occasion for a lower-cased text, and the runner-up; the theme hint counts
+    double, and a hint that is an occasion key counts as two strong words."""
+    scores = occasion_scores(text, masked, extra)
     if hint:
-        hinted = hint.strip().lower().replace(" ", "_")
+        hinted = hint.strip().lower().replace(" ", "_").replace("-", "_")
         if hinted in BY_KEY:
-            scores[hinted] = scores.get(hinted, 0) + 6
+            scores[hinted] = scores.get(hinted, 0) + 2 * _STRONG
         for key, score in occasion_scores(hint.lower()).items():
             scores[key] = scores.get(key, 0) + 2 * score
-    if not scores:
-        return GENERAL
-    order = {occasion.key: index for index, occasion in enumerate(OCCASIONS)}
-    return max(scores, key=lambda key: (scores[key], -order[key]))
+    ranked = _ranked(scores)
+    if not ranked:
+        return OccasionReading(GENERAL, 0, None, 0)
+    second = ranked[1] if len(ranked) > 1 else None
+    return OccasionReading(ranked[0], scores[ranked[0]], second, scores[second] if second else 0)
+
+
+def detect_occasion(text: str, hint: str | None = None) -> str:
+    """The best-scoring occasion for a text; a hint (the theme field) counts double."""
+    return read_occasion(text.lower(), hint).occasion
 
 
 def canonical_occasion(name: str) -> str:

@@ -172,7 +172,7 @@ def _layout(concept: Concept, content: Content) -> str:
     named = canonical_layout(concept.layout or "")
     if named:
         return named
-    rng = stable_rng("layout", concept.model_dump_json(), content.title)
+    rng = stable_rng("layout", concept.model_dump_json(exclude={"reading"}), content.title)
     return rng.choice(LAYOUTS)
 
 

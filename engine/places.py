@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.moods import first_position
+from engine.wording import find_word
 
 
 @dataclass(frozen=True)
@@ -352,14 +352,39 @@ _LONG_FIRST = sorted(
 )
 
 
+@dataclass(frozen=True)
+class Named:
+    """A known place named in a text, and where."""
+
+    place: Place
+    start: int
+    end: int
+
+
+def find_places(text: str) -> list[Named]:
+    """Every known place a lower-cased text names, in text order, each name once (the longest
+    where names overlap: "west lake in hangzhou" is one place, "杭州西湖" too)."""
+    found = [
+        Named(place, hit.start, hit.end)
+        for word, place in _LONG_FIRST
+        for hit in find_word(text, word)
+    ]
+    found.sort(key=lambda named: (named.start, named.start - named.end))
+    kept: list[Named] = []
+    for named in found:
+        if kept and named.start < kept[-1].end:
+            continue
+        if kept and named.place is kept[-1].place and named.start - kept[-1].end <= 4:
+            kept[-1] = Named(named.place, kept[-1].start, named.end)
+            continue
+        kept.append(named)
+    return kept
+
+
 def find_place(text: str) -> Place | None:
     """The known place named earliest in a lower-cased text; a longer name wins a tie."""
-    best: tuple[int, int, Place] | None = None
-    for word, place in _LONG_FIRST:
-        position = first_position(text, word)
-        if position >= 0 and (best is None or (position, -len(word)) < best[:2]):
-            best = (position, -len(word), place)
-    return best[2] if best else None
+    found = find_places(text)
+    return found[0].place if found else None
 
 
 def place_name(place: Place, language: str) -> str:

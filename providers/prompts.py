@@ -9,15 +9,12 @@ from typing import Literal
 from pydantic import BaseModel
 
 from core.models import Concept, PostcardRequest
+from providers.repair import ENGINE_ONLY, OCCASION_KEYS
 
 PromptLanguage = Literal["zh", "en"]
 # Part of every cache key: bump it when a prompt changes so old answers are not reused.
-PROMPT_VERSION = "2"
-OCCASIONS = (
-    "birthday, wedding, anniversary, love, thanks, teachers_day, graduation, congratulations, "
-    "new_baby, get_well, sympathy, spring_festival, mid_autumn, christmas, new_year, travel, "
-    "general"
-)
+PROMPT_VERSION = "3"
+OCCASIONS = ", ".join(OCCASION_KEYS)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Anything that could close or open one of our data blocks is removed from quoted text.
 _DELIMITERS = re.compile(
@@ -44,8 +41,9 @@ def quoted(label: str, text: str) -> str:
 
 
 def quoted_model(label: str, model: BaseModel) -> str:
-    """A model's JSON as a quoted data block."""
-    return quoted(label, json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=1))
+    """A model's JSON as a quoted data block (without what only the local engine writes)."""
+    data = model.model_dump(mode="json", exclude=set(ENGINE_ONLY.get(type(model), ())))
+    return quoted(label, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _wish_block(request: PostcardRequest) -> str:

@@ -24,6 +24,9 @@ _FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n?(.*?)```", re.DOTALL)
 _TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
 OCCASION_KEYS: tuple[str, ...] = (*BY_KEY, GENERAL)
 TEXT_AREAS = ("top", "bottom")
+# Fields only the local engine writes (how it read the wish): never asked of a model, never
+# taken from a model's reply, never filled in from the engine's defaults.
+ENGINE_ONLY: dict[type[BaseModel], frozenset[str]] = {Concept: frozenset({"reading"})}
 # The fields a reply must carry itself; every other field can come from the occasion's defaults.
 CORE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     Concept: ("theme",),
@@ -107,6 +110,8 @@ def fit(model: type[BaseModel], data: Any, defaults: BaseModel | None) -> Any:
     core = CORE_FIELDS.get(model, ())
     shaped: dict[str, Any] = {}
     for name, field in model.model_fields.items():
+        if name in ENGINE_ONLY.get(model, ()):
+            continue
         value = data.get(name)
         default = getattr(defaults, name, None) if defaults is not None else None
         nested = field.annotation

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.devserver import free_port
+from core.models import Reading
 from tests.conftest import REPO
 from tests.test_devstack import Stack, detached_stack
 
@@ -123,4 +124,43 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "postcards"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
-    assert all(name in result.stdout for name in ("create", "status", "list"))
+    assert all(name in result.stdout for name in ("create", "status", "list", "explain"))
+
+
+def test_explain_prints_how_the_engine_reads_a_wish_without_a_server() -> None:
+    wish = "给在成都读大学的妹妹小雨寄一张加油卡，她下周考研"
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "explain", wish],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(maxsplit=1) for line in result.stdout.splitlines())
+    assert lines["occasion"].startswith("encouragement (score ")
+    assert "runner-up" in lines["occasion"]
+    assert lines["recipient"] == "小雨 (妹妹)"
+    assert lines["places"] == "成都: recipient (draws chengdu)"
+    assert lines["language"] == "zh" and lines["tone"]
+    assert result.stderr == ""  # jieba stays quiet
+
+
+def test_explain_json_is_the_concepts_reading() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "explain", "--json", "happy 30th to my twin brother"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    reading = Reading.model_validate_json(result.stdout)
+    assert (reading.occasion, reading.recipient, reading.relation) == (
+        "birthday",
+        "my brother",
+        "brother",
+    )
+    assert reading.language == "en" and reading.places == []

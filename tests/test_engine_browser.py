@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from core.models import PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
 from engine.moods import LAYOUTS
+from engine.styles import STYLES
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "engine"
+REQUESTS_FILE = Path(__file__).resolve().parent / "data" / "requests.jsonl"
 VIEWPORTS = {"phone": (375, 667), "desktop": (1280, 800)}
 WISHES = [
     ("birthday", "给妈妈的生日贺卡，她喜欢花，想要温柔一点的感觉"),
@@ -46,6 +49,11 @@ WISHES = [
     ("christmas", "Christmas postcard from Paris, snowy and cozy"),
     ("travel", "从大理寄给你的明信片，洱海和苍山"),
     ("travel", "Greetings from Kyoto — temples and maple leaves"),
+    # Occasions added by issue 26, with their own palettes (good_night's are night skies).
+    ("encouragement", "给在成都读大学的妹妹小雨寄一张加油卡，她下周考研"),
+    ("remembrance", "it's been five years since we lost mum, a card for her"),
+    ("good_night", "good night, sweet dreams, my love"),
+    ("housewarming", "乔迁之喜，给朋友的新家"),
     # One wish per art style, so that every style's page dress meets the same bar.
     ("mid_autumn", "中秋节给远方的爸妈寄一张明信片，水墨风"),
     ("spring_festival", "春节快乐，剪纸风格的拜年卡"),
@@ -346,3 +354,57 @@ def test_a_swipe_turns_the_card_in_the_swipe_direction(
         assert errors == []
     finally:
         page.close()
+
+
+def test_every_shared_request_in_every_style_loads_without_errors(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The 48 requests of tests/data, each in all eight art styles: the page loads its picture,
+    asks for nothing else, and logs no error (the motion and contrast checks above cover a
+    sample; here every occasion reading meets every style's page dress)."""
+    pages = []
+    rows = [json.loads(line) for line in REQUESTS_FILE.read_text().splitlines() if line.strip()]
+    for number, row in enumerate(rows):
+        for style in STYLES:
+            request = PostcardRequest(
+                task_id=f"styles-{number}",
+                user_input=row["prompt"],
+                style=style,
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+            concept = make_concept(request)
+            content = write_content(request, concept)
+            name = f"{number:02d}-{style}"
+            picture = render_illustration(concept, content, width=192, height=256)
+            suffix = "png" if picture.startswith(b"\x89PNG") else "jpg"
+            (tmp_path / f"{name}.{suffix}").write_bytes(picture)
+            html = render_page(concept, content, f"{name}.{suffix}")
+            (tmp_path / f"{name}.html").write_text(html, "utf-8")
+            pages.append((name, suffix))
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        errors: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        failed = []
+        for name, suffix in pages:
+            requests.clear()
+            errors.clear()
+            page.goto(f"{base}/{name}.html", wait_until="load")
+            loaded = page.evaluate("document.querySelector('img').naturalWidth") > 0
+            expected = {f"{base}/{name}.html", f"{base}/{name}.{suffix}"}
+            if errors or not loaded or set(requests) != expected:
+                failed.append((name, errors[:], loaded, requests[:]))
+        assert len(pages) == 48 * len(STYLES)
+        assert not failed
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

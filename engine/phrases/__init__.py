@@ -2,7 +2,8 @@
 
 A phrase may start with tags such as `[elder]` or `[playful]`: it is then only used when the
 card's audience or tone is one of them, and is preferred when it is. Placeholders: `{name}`
-(the recipient), `{you}` (你/您/你们 in Chinese), `{age}`, `{place}`, `{sender}`.
+(the recipient), `{you}` (你/您/你们 in Chinese), `{age}`, `{baby}`, `{sender}`, `{place}` (where
+the sender writes from) and `{their_place}` (where the recipient lives, studies or goes).
 """
 
 from __future__ import annotations
@@ -55,13 +56,15 @@ def bank(titles: str, subtitles: str, openings: str, wishes: str, closings: str)
 def banks(language: str) -> dict[str, Bank]:
     """All occasion banks for `zh` or `en`."""
     if language == "zh":
+        from engine.phrases.zh_care import BANKS as ZH_CARE
         from engine.phrases.zh_festive import BANKS as ZH_FESTIVE
         from engine.phrases.zh_life import BANKS as ZH_LIFE
         from engine.phrases.zh_moments import BANKS as ZH_MOMENTS
 
-        return {**ZH_LIFE, **ZH_MOMENTS, **ZH_FESTIVE}
+        return {**ZH_LIFE, **ZH_MOMENTS, **ZH_FESTIVE, **ZH_CARE}
+    from engine.phrases.en_care import BANKS as EN_CARE
     from engine.phrases.en_festive import BANKS as EN_FESTIVE
     from engine.phrases.en_life import BANKS as EN_LIFE
     from engine.phrases.en_moments import BANKS as EN_MOMENTS
 
-    return {**EN_LIFE, **EN_MOMENTS, **EN_FESTIVE}
+    return {**EN_LIFE, **EN_MOMENTS, **EN_FESTIVE, **EN_CARE}

@@ -152,7 +152,7 @@ BANKS: dict[str, Bank] = {
             "Working with you has been a joy and a privilege."
         ),
         wishes=(
-            "May your new home in {place} treat you as well as you treated us.|"
+            "May your new home in {their_place} treat you as well as you treated us.|"
             "Wishing you smooth travels, good neighbours and great adventures.|"
             "Go be brilliant somewhere new, and keep in touch."
         ),

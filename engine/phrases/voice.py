@@ -17,6 +17,7 @@ SIGNATURES: dict[str, dict[str, tuple[str, ...]]] = {
         "neighbour": ("—— 你的邻居", "—— 隔壁的邻居"),
         "general": ("—— 想你的人", "—— 一份远方的祝福", "—— 祝福你的人"),
         "sympathy": ("—— 真诚慰问", "—— 一直在你身边"),
+        "we": ("—— 我们全体", "—— 爱你的我们"),
     },
     "en": {
         "partner": ("Forever yours", "All my love", "Yours, always"),
@@ -32,6 +33,7 @@ SIGNATURES: dict[str, dict[str, tuple[str, ...]]] = {
         "neighbour": ("Your grateful neighbour", "Warmly"),
         "general": ("Warmly", "With love", "Best wishes"),
         "sympathy": ("With deepest sympathy", "With love and care"),
+        "we": ("With love from all of us", "From all of us"),
     },
 }
 
