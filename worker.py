@@ -15,6 +15,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRunner, Worker
 
+import engine
 from activities import PostcardActivities
 from core.logs import configure_logging
 from core.migrate import migrate
@@ -152,6 +153,10 @@ async def main() -> None:
     # Before the client connects: the pool's forkserver starts while this process is small.
     if renders_locally(settings):
         start_render_pool(settings.local_render_processes)
+    if "local" in chain_names(settings, "text"):
+        # Before polling: the first Chinese wish would build the segmenter's dictionary on the
+        # event loop, stalling every running step's heartbeats for about a second.
+        engine.warm_up()
     client = await temporal_client(settings)
     workers = build_workers(client, settings)
     stop = asyncio.Event()

@@ -218,3 +218,17 @@ def test_a_concept_without_a_reading_still_loads() -> None:
     stored = concept.model_dump(mode="json")
     stored.pop("reading")
     assert Concept.model_validate(stored).reading is None
+
+
+def test_warm_up_loads_the_segmenter_once_so_the_first_chinese_wish_does_not() -> None:
+    """The worker calls engine.warm_up() before polling: afterwards reading Chinese builds
+    nothing more (the dictionary would otherwise stall the event loop mid-step)."""
+    import engine
+    from engine.segment import _build_tokenizer
+
+    engine.warm_up()
+    assert _build_tokenizer.cache_info().currsize == 1
+    before = _build_tokenizer.cache_info().misses
+    concept, _ = card("给在成都读大学的妹妹寄一张加油卡，她下周考研")
+    assert concept.occasion == "encouragement"
+    assert _build_tokenizer.cache_info().misses == before
