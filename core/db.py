@@ -44,6 +44,10 @@ class Postcard(SQLModel, table=True):
     )
     revision: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     """The run whose results the postcard shows."""
+    expired_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    """When retention deleted its files (RESULT_RETENTION_DAYS); the rows stay, as metadata."""
 
 
 class PostcardRun(SQLModel, table=True):
@@ -81,6 +85,10 @@ class PostcardRun(SQLModel, table=True):
     finished_at: datetime | None = Field(
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
     )
+    deadline_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    """When the run is cancelled (type DeadlineExceeded) unless it finished (Cancel-After)."""
 
     @property
     def run_id(self) -> str:
