@@ -1,7 +1,8 @@
 """`python -m bench [--quick] [--repeat N] [scenario …]` (or `scripts/dev.sh bench …`).
 
 Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants,
-heartbeat and local (CPU-bound steps), crowd, quota, sse (creates while streams watch),
+heartbeat and local (CPU-bound steps), crowd, crowd-poll (polling front-ends vs no polling vs
+raw Temporal), quota, sse (creates while streams watch), settle (terminate → final row),
 wishes (how the local engine reads the labelled wishes of tests/data);
 no name runs the first five plus sleepy. `chart` redraws docs/performance.png from the results.
 Each scenario starts its own dev servers and processes on free loopback ports, stops by
@@ -22,11 +23,13 @@ from pathlib import Path
 from bench.context import Context
 from bench.create import create
 from bench.crowd import crowd, crowd3000, crowd_crash
+from bench.crowd_poll import crowd_poll
 from bench.heartbeat_gaps import heartbeat
 from bench.latency import latency, sleepy
 from bench.local_ratio import local
 from bench.quota import quota
 from bench.report import ScenarioResult, markdown, write
+from bench.settle import settle
 from bench.sse import sse
 from bench.storage import storage
 from bench.throughput import throughput, variants
@@ -46,9 +49,11 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[ScenarioResult]]] = {
     "crowd": crowd,
     "crowd3000": crowd3000,
     "crowd-crash": crowd_crash,
+    "crowd-poll": crowd_poll,
     "quota": quota,
     "sse": sse,
     "wishes": wishes,
+    "settle": settle,
 }
 DEFAULT = ("throughput", "latency", "create", "storage", "sleepy")
 

@@ -58,6 +58,33 @@ class Outcome:
     starter_log: dict[str, int]
     entries_missing_from_stream: int
     violations: list[str] = field(default_factory=list)
+    polls: dict[str, Any] = field(default_factory=dict)
+    """With polling clients: how many polled, their reads and answers, the finals they saw."""
+
+
+@dataclass
+class Polled:
+    """One polling client: its reads, the answers by kind, the final status it saw."""
+
+    task_id: str
+    reads: int = 0
+    answers: Counter[str] = field(default_factory=Counter)
+    final: str | None = None
+
+
+async def polls_of(pollers: list[asyncio.Task[Polled]]) -> dict[str, Any]:
+    """What the polling clients saw, once each has stopped (final, or out of time)."""
+    done = await asyncio.gather(*pollers)
+    answers: Counter[str] = Counter()
+    for polled in done:
+        answers.update(polled.answers)
+    return {
+        "clients": len(done),
+        "reads": sum(p.reads for p in done),
+        "answers": dict(answers),
+        "finals": dict(Counter(p.final for p in done if p.final)),
+        "never_final": sum(p.final is None for p in done),
+    }
 
 
 def provider_calls(stack: CrashStack) -> dict[str, Counter[str]]:
@@ -170,11 +197,14 @@ async def verify(
     gave_up: int,
     restarted: float,
     timeout_s: float,
+    pollers: list[asyncio.Task[Polled]] | None = None,
 ) -> Outcome:
-    """Wait for the run to settle, then check every promise and count the rest."""
+    """Wait for the run to settle (and the polling clients to stop), then check every promise
+    and count the rest."""
     repo = RunReads(make_engine(stack.database_url))
     settled = await wait_final(repo, accepted, phase.earlier, timeout_s)
     recovery_s = time.monotonic() - restarted
+    polls = await polls_of(pollers) if pollers is not None else {}
     rows = [r for r in await asyncio.to_thread(all_rows, repo) if r.task_id not in phase.earlier]
     repo.engine.dispose()
     client = await connect(stack.temporal_address)
@@ -204,6 +234,7 @@ async def verify(
         slowest_postcard_s=round(max((_duration(r) for r in rows), default=0.0), 1),
         starter_log=starter_log(stack, phase.starter_log_offset),
         entries_missing_from_stream=len({r.task_id for r in rows} - in_stream),
+        polls=polls,
     )
     outcome.violations = violations(outcome, settled, rows, workflows, calls, via_api)
     return outcome
@@ -232,6 +263,11 @@ def violations(
         found.append(f"{outcome.completed} of {outcome.rows} rows COMPLETED")
     if via_api.get("COMPLETED", 0) != outcome.accepted:
         found.append(f"the API shows {dict(via_api)} for the accepted postcards")
+    if outcome.polls and outcome.polls["finals"].get("COMPLETED", 0) != outcome.accepted:
+        found.append(
+            f"the polling clients saw {outcome.polls['finals']} as final "
+            f"({outcome.polls['never_final']} never saw a final status)"
+        )
     if len({r.task_id for r in rows}) != len(rows):
         found.append("duplicate rows for a task id")
     if any(n != 1 for n in workflows.values()):

@@ -32,8 +32,12 @@ from bench.infra import (
 from bench.loadgen import Connection, post_request
 from bench.measure import PostcardTable, load_average, summary
 from bench.noop import NoopWorkflow
+from bench.temporal_calls import close_times, wait_closed
 from core.devserver import free_port
 from runs.launch import STEP_ATTRIBUTE
+from runs.settler import WORKFLOW_TYPE as POSTCARD_TYPE
+
+NOOP_TYPE = "NoopWorkflow"
 
 PROMPTS = (
     "做一张温馨可爱的生日明信片",
@@ -46,7 +50,7 @@ PROMPTS = (
 async def baseline(
     workdir: Path, n: int, warmup: int, storage: Storage = "wal", env: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """(a) N NoopWorkflows started at once on a fresh dev server; workflows/s, start→result."""
+    """(a) N NoopWorkflows started at once on a fresh dev server; workflows/s, start→closed."""
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     temporal = temporal_process(workdir, storage)
     with running(temporal):
@@ -61,35 +65,61 @@ async def baseline(
         }
         worker = Process("noop-worker", [PYTHON, "-m", "bench.noop"], workdir, worker_env)
         with running(worker):
+            sent: dict[str, float] = {}
 
-            async def one(i: int) -> tuple[float, datetime]:
+            async def one(i: int) -> None:
                 began = time.time()
                 handle = await start_like_the_starter(client, f"v{i}", queue)
-                await handle.result()
-                return began, await closed_at(client, handle.id)
+                sent[handle.id] = began
 
             await asyncio.gather(*(one(i) for i in range(warmup)))
+            await wait_closed(client, NOOP_TYPE, warmup, 300)
+            sent.clear()
             processes = {"temporal": temporal, "worker": worker}
             load, cpu = load_average(), cpu_snapshot(processes)
-            first = time.time()
-            spans = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(n))), 900)
+            await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(n))), 900)
+            finished = await wait_closed(client, NOOP_TYPE, warmup + n, 900)
+            closed = await close_times(client, NOOP_TYPE)
             cpu_ms = cpu_ms_per_item(cpu, cpu_snapshot(processes), n)
-    latencies = [(done.timestamp() - start) * 1000 for start, done in spans]
-    elapsed = max(done.timestamp() for _, done in spans) - first
+    done = completions(sent, closed)
     return {
         "n": n,
         "storage": storage,
-        "elapsed_s": round(elapsed, 2),
-        "workflows_per_s": round(n / elapsed, 2),
-        "latency_ms": summary(latencies),
+        "all_finished": finished,
+        "completed": done["completed"],
+        "elapsed_s": done["elapsed_s"],
+        "workflows_per_s": done["per_s"],
+        "latency_ms": done["latency_ms"],
         "cpu_ms_per_item": cpu_ms,
         "load_before": load,
         "load_after": load_average(),
     }
 
 
-async def create_all(api_url: str, n: int, concurrency: int, offset: int = 0) -> list[str]:
+def completions(sent: dict[str, float], closed: dict[str, datetime]) -> dict[str, Any]:
+    """What both throughput workloads report, computed the same way: completed runs (of those
+    sent) over the first request sent → the last close time, and each run's request sent →
+    close time."""
+    done = {run: closed[run].timestamp() for run in sent if run in closed}
+    latencies = [(done[run] - sent[run]) * 1000 for run in done]
+    span = max(max(done.values(), default=0.0) - min(sent.values(), default=0.0), 1e-9)
+    return {
+        "completed": len(done),
+        "elapsed_s": round(span, 2),
+        "per_s": round(len(done) / span, 2),
+        "latency_ms": summary(latencies),
+    }
+
+
+async def create_all(
+    api_url: str,
+    n: int,
+    concurrency: int,
+    offset: int = 0,
+    sent: dict[str, float] | None = None,
+) -> list[str]:
     """POST n creates over `concurrency` keep-alive connections; the task ids, in order.
+    `sent`, when given, gets each task's wall-clock time its create was first sent.
 
     The lean client of bench/loadgen.py, not httpx: on two cores the load generator's CPU
     competes with the stack it measures (httpx cost ~9 ms of CPU a create, this ~1 ms).
@@ -105,6 +135,7 @@ async def create_all(api_url: str, n: int, concurrency: int, offset: int = 0) ->
     async def one(i: int) -> str:
         request = requests[(i + offset) % len(requests)][2]
         async with limit:
+            began = time.time()
             for attempt in range(3):
                 conn = idle.pop() if idle else await Connection.open(host, port)
                 try:
@@ -118,6 +149,8 @@ async def create_all(api_url: str, n: int, concurrency: int, offset: int = 0) ->
                 if status != 202:
                     raise RuntimeError(f"create answered {status}: {body[:300]!r}")
                 task_id: str = json.loads(body)["task_id"]
+                if sent is not None:
+                    sent[task_id] = began
                 return task_id
         raise AssertionError("unreachable")
 
@@ -139,43 +172,40 @@ async def full_path(
     provider: str = "instant",
 ) -> dict[str, Any]:
     """(b) N HTTP creates → stream → starter → PostcardWorkflow (`instant`, or another
-    provider for every step) until COMPLETED."""
+    provider for every step) until closed; postcards/s, create→closed."""
     async with product_stack(workdir, provider, env, storage) as stack:
+        client = await connect(stack.temporal_address)
         table = PostcardTable(stack.database_url)
         try:
-            warm = await create_all(stack.api_url, warmup, concurrency)
-            if not await table.wait_finished(warm, timeout_s):
+            await create_all(stack.api_url, warmup, concurrency)
+            if not await wait_closed(client, POSTCARD_TYPE, warmup, timeout_s):
                 raise RuntimeError(f"warm-up did not finish: {stack.processes['worker'].tail()}")
             load, cpu = load_average(), cpu_snapshot(stack.processes)
+            sent: dict[str, float] = {}
             began = time.perf_counter()
-            ids = await create_all(stack.api_url, n, concurrency)
+            ids = await create_all(stack.api_url, n, concurrency, sent=sent)
             created_s = time.perf_counter() - began
-            finished = await table.wait_finished(ids, timeout_s)
-            client = await connect(stack.temporal_address)
-            closed = await close_times(client, ids)
+            finished = await wait_closed(client, POSTCARD_TYPE, warmup + n, timeout_s)
+            closed = await close_times(client, POSTCARD_TYPE)
             wall = time.perf_counter() - began
             cpu_ms = cpu_ms_per_item(cpu, cpu_snapshot(stack.processes), n)
             rows = await asyncio.to_thread(table.rows, ids)
         finally:
             table.close()
-    completed = [r for r in rows if r.status == "COMPLETED"]
-    # As for the baseline, the clock stops when Temporal records the run as closed.
-    latencies = [(closed[r.task_id] - r.created_at).total_seconds() * 1000 for r in completed]
-    first = min(r.created_at for r in rows)
-    last = max((closed[r.task_id] for r in completed), default=first)
-    span = max((last - first).total_seconds(), 1e-9)
+    done = completions(sent, closed)
     return {
         "n": n,
         "storage": storage,
         "env": env or {},
         "all_finished": finished,
-        "completed": len(completed),
+        "completed": done["completed"],
+        "completed_in_database": sum(r.status == "COMPLETED" for r in rows),
         "failed": sum(r.status == "FAILED" for r in rows),
         "creates_elapsed_s": round(created_s, 2),
-        "elapsed_s": round(span, 2),
+        "elapsed_s": done["elapsed_s"],
         "wall_s": round(wall, 2),
-        "postcards_per_s": round(len(completed) / span, 2),
-        "latency_ms": summary(latencies),
+        "postcards_per_s": done["per_s"],
+        "latency_ms": done["latency_ms"],
         "cpu_ms_per_item": cpu_ms,
         "load_before": load,
         "load_after": load_average(),
@@ -196,27 +226,3 @@ async def start_like_the_starter(client: Client, value: str, queue: str) -> Work
         search_attributes=TypedSearchAttributes([SearchAttributePair(STEP_ATTRIBUTE, "concept")]),
         static_summary=value,
     )
-
-
-async def closed_at(client: Client, workflow_id: str) -> datetime:
-    """When Temporal recorded the run as closed: where both workloads stop the clock."""
-    description = await client.get_workflow_handle(workflow_id).describe()
-    if description.close_time is None:
-        raise RuntimeError(f"{workflow_id} has not closed")
-    return description.close_time
-
-
-async def close_times(client: Client, workflow_ids: list[str]) -> dict[str, datetime]:
-    """Close times of many runs, a few describes at a time."""
-    gate = asyncio.Semaphore(20)
-
-    async def one(workflow_id: str) -> tuple[str, datetime]:
-        async with gate:
-            for _ in range(100):  # the last write lands a moment before the run closes
-                try:
-                    return workflow_id, await closed_at(client, workflow_id)
-                except RuntimeError:
-                    await asyncio.sleep(0.05)
-            return workflow_id, await closed_at(client, workflow_id)
-
-    return dict(await asyncio.gather(*(one(w) for w in workflow_ids)))
