@@ -187,8 +187,9 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
     temporal_cpu = [s.get("temporal-wal_cpu_s") for s in probe.samples]
     spent = [c for c in temporal_cpu if c is not None]
     server_cores = round((spent[-1] - spent[0]) / max(makespan_s, 1e-9), 2) if spent else None
-    ratio = round(makespan_s / single_nominal_s, 3) if single_s else None
-    slowest_ratio = round(slowest_s / single_nominal_s, 3) if single_s else None
+    # Both sides measured: the crowd's span over the single postcard's measured latency.
+    ratio = round(makespan_s / single_s, 3) if single_s else None
+    slowest_ratio = round(slowest_s / single_s, 3) if single_s else None
     metrics: dict[str, Any] = {
         "postcards": n,
         "created": len(burst.task_ids),
@@ -205,7 +206,7 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
         "single_at_nominal_waits_s": round(single_nominal_s, 2),
         "single_overhead_s": round(overhead_s, 2),
         "ratio_makespan_over_single": ratio,
-        "ratio_makespan_over_measured_single": round(makespan_s / max(single_s, 1e-9), 3),
+        "ratio_makespan_over_nominal_single": round(makespan_s / max(single_nominal_s, 1e-9), 3),
         "slowest_postcard_s": round(slowest_s, 2),
         "ratio_slowest_over_single": slowest_ratio,
         "latency_s": summary([(r.latency_ms or 0) / 1000 for r in done]),
@@ -237,7 +238,7 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
             "makespan_s",
             "makespan_if_each_ran_alone_s",
             "ratio_makespan_over_single",
-            "ratio_makespan_over_measured_single",
+            "ratio_makespan_over_nominal_single",
             "slowest_postcard_s",
             "ratio_slowest_over_single",
             "activity_retries",
@@ -279,7 +280,8 @@ def report(ctx: Context, name: str, title: str, n: int, run: dict[str, Any]) -> 
             "that postcard's own overhead (its latency less its provider calls), so one random "
             "draw of its waits does not move the ratio; makespan = first create → last "
             "COMPLETED (both from the database); slowest = the longest create → COMPLETED. "
-            "The ratios use single_at_nominal_waits; the measured single's ratio is listed too.",
+            "The targets divide by the measured single (its own ±30 % draw included); the ratio "
+            "over single_at_nominal_waits is listed for reference only.",
             "retries = attempts beyond the first over all steps; timeouts = failed postcards "
             "whose error is a timeout; worker RSS is the worker process (peak, sampled each s).",
         ],
