@@ -17,6 +17,7 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRu
 
 import engine
 from activities import PostcardActivities
+from activities.retention import RetentionActivities
 from core.logs import configure_logging
 from core.migrate import migrate
 from core.quotas import queue_rates
@@ -28,6 +29,7 @@ from providers.factory import ProviderFactory, chain_names
 from providers.local import start_render_pool, stop_render_pool
 from runs.wiring import run_store
 from workflows.postcard import PostcardWorkflow
+from workflows.retention import RetentionWorkflow
 
 log = logging.getLogger("postcards.worker")
 
@@ -104,9 +106,10 @@ def build_workers(
     Temporal server enforces across every worker polling that queue (core/quotas.py).
     """
     queue = task_queue or settings.temporal_task_queue
+    store, blobs = run_store(settings), blob_store(settings)
     activities = PostcardActivities(
-        run_store(settings),
-        blob_store(settings),
+        store,
+        blobs,
         providers or ProviderFactory(settings, redis=redis_client(settings)),
         settings.effective_public_base_url,
     )
@@ -114,8 +117,8 @@ def build_workers(
     main = Worker(
         client,
         task_queue=queue,
-        workflows=[PostcardWorkflow],
-        activities=activities.all(),
+        workflows=[PostcardWorkflow, RetentionWorkflow],
+        activities=[*activities.all(), *RetentionActivities(store, blobs).all()],
         graceful_shutdown_timeout=timedelta(seconds=20),
         **worker_tuning(settings),
     )

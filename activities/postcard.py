@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.failures import to_application_error
 from activities.heartbeat import with_heartbeat
@@ -34,6 +35,8 @@ from providers.factory import ProviderFactory
 from runs.store import RunStore
 
 log = logging.getLogger("postcards.activities")
+RUN_ENDED = "RunEnded"
+"""The error type of a step whose run ended before it began."""
 T = TypeVar("T")
 
 
@@ -72,7 +75,15 @@ class PostcardActivities:
         attempt = activity.info().attempt
         extra = {"task_id": request.task_id, "step": step, "attempt": attempt}
         started = utcnow()
-        await self._record(self._runs.step_started, request, step, attempt, provider_name, started)
+        accepted = await self._record(
+            self._runs.step_started, request, step, attempt, provider_name, started
+        )
+        if not accepted:
+            # Cancelled, past its deadline or deleted before this step began: no provider call.
+            log.info("step not started: the run has ended", extra=extra)
+            raise ApplicationError(
+                f"{step} not started: the run has already ended", type=RUN_ENDED, non_retryable=True
+            )
         log.info("step started", extra=extra | {"provider": provider_name})
         clock = time.perf_counter()
         try:

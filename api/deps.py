@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request, status
 
 from api.services import Services
 from api.sharing import valid_share
+from core.db import as_utc
 from runs.reads import PostcardView
 
 LOCAL_USER = "local"
@@ -64,6 +66,31 @@ def owned_postcard(task_id: str, services: ServicesDep, user: UserDep) -> Postca
 PostcardDep = Annotated[PostcardView, Depends(owned_postcard)]
 
 
+class Gone(Exception):
+    """A postcard whose files retention deleted: answered 410 with its expiry time."""
+
+    def __init__(self, task_id: str, expired_at: datetime) -> None:
+        super().__init__(task_id)
+        self.task_id = task_id
+        self.expired_at = expired_at
+
+
+def unexpired(view: PostcardView) -> PostcardView:
+    """The postcard, or Gone (410) once retention deleted its files."""
+    expired = as_utc(view.postcard.expired_at)
+    if expired is not None:
+        raise Gone(view.task_id, expired)
+    return view
+
+
+def owned_unexpired(row: PostcardDep) -> PostcardView:
+    """The caller's postcard while its results are kept."""
+    return unexpired(row)
+
+
+FreshDep = Annotated[PostcardView, Depends(owned_unexpired)]
+
+
 def viewable_postcard(
     task_id: str,
     services: ServicesDep,
@@ -80,4 +107,11 @@ def viewable_postcard(
     return owned_postcard(task_id, services, user)
 
 
-ViewableDep = Annotated[PostcardView, Depends(viewable_postcard)]
+def viewable_unexpired(
+    row: Annotated[PostcardView, Depends(viewable_postcard)],
+) -> PostcardView:
+    """A viewable postcard while its results are kept."""
+    return unexpired(row)
+
+
+ViewableDep = Annotated[PostcardView, Depends(viewable_unexpired)]

@@ -11,8 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import metrics
+from api.deps import Gone
 from api.limits import Rate, RequestGate
 from api.routes import events, health, postcards, poster, preview, revisions, studio
+from api.schemas import Expired
 from api.services import Services
 from core.logs import configure_logging
 from core.migrate import migrate
@@ -56,6 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "workflow: concept → copy → illustration → page.",
         lifespan=lifespan,
     )
+
+    @app.exception_handler(Gone)
+    async def gone(_: Request, exc: Gone) -> JSONResponse:
+        body = Expired(
+            detail=f"postcard {exc.task_id!r} expired: its files were deleted after "
+            f"{settings.result_retention_days:g} days (RESULT_RETENTION_DAYS)",
+            expired_at=exc.expired_at,
+        )
+        return JSONResponse(body.model_dump(mode="json"), status_code=410)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

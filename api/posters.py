@@ -14,7 +14,7 @@ from api.sharing import shared
 from core.db import PostcardRun
 from core.models import Content, PostcardStatus
 from core.settings import Settings
-from core.storage import BlobStore
+from core.storage import BlobStore, poster_key
 from engine.poster import render_poster
 from runs.reads import PostcardView
 
@@ -64,11 +64,6 @@ def poster_source(
             409, f"postcard {view.task_id!r} has no stored illustration or copy to draw a poster"
         )
     return PosterSource(run.revision, run.image_key, Content.model_validate(run.content))
-
-
-def poster_key(task_id: str, revision: int) -> str:
-    """Where a revision's poster is cached in the blob store."""
-    return f"posters/{task_id}-r{revision}.png"
 
 
 async def poster_png(

@@ -51,6 +51,7 @@ def status_body(
         updated_at=updated,
         completed_at=as_utc(run.finished_at),
         retry_count=run.retry_count,
+        deadline_at=as_utc(run.deadline_at),
         temporal_url=(
             f"{settings.effective_temporal_ui_url}/namespaces/"
             f"{settings.temporal_namespace}/workflows/{run.run_id}"

@@ -28,6 +28,13 @@ class CreatePostcard(BaseModel):
         description="Who the postcard is for, without API keys; with API keys the key's user "
         "owns it and this must be absent or that user",
     )
+    deadline_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=7 * 24 * 3600,
+        description="Cancel the postcard if it is not finished this many seconds after the "
+        "create (like the Cancel-After header); the status then says DeadlineExceeded",
+    )
 
     @field_validator("prompt")
     @classmethod
@@ -89,6 +96,8 @@ class PostcardStatusOut(BaseModel):
     completed_at: datetime | None = None
     retry_count: int = 0
     temporal_url: str
+    deadline_at: datetime | None = None
+    """When this run is cancelled (DeadlineExceeded) unless it finished (Cancel-After)."""
     revision: int = 1
     """The newest revision (1 until the first regenerate); `data` is the newest completed one."""
     revisions: list[RevisionOut] = Field(default_factory=list)
@@ -138,6 +147,28 @@ class Regenerate(BaseModel):
     instruction: str | None = Field(
         default=None, max_length=500, examples=["更幽默一点", "make it shorter"]
     )
+    deadline_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=7 * 24 * 3600,
+        description="Cancel the revision if it is not finished this many seconds from now",
+    )
+
+
+class CancelAccepted(BaseModel):
+    """The answer to a cancel: the run ends FAILED with type Cancelled (a running one within
+    moments, once its workflow has stopped the step in flight)."""
+
+    task_id: str
+    revision: int
+    status_url: str
+
+
+class Expired(BaseModel):
+    """A postcard whose files retention deleted (RESULT_RETENTION_DAYS)."""
+
+    detail: str
+    expired_at: datetime
 
 
 class RegenerateAccepted(BaseModel):

@@ -96,6 +96,16 @@ class PostcardClient:
         result: dict[str, Any] = self._call("POST", path, json=body)
         return result
 
+    def cancel(self, task_id: str) -> dict[str, Any]:
+        """Cancel a queued or running postcard (or its running revision)."""
+        path = f"/api/v1/postcards/{quote(task_id, safe='')}/cancel"
+        result: dict[str, Any] = self._call("POST", path)
+        return result
+
+    def delete(self, task_id: str) -> None:
+        """Delete a postcard with its files and revisions."""
+        self._send("DELETE", f"/api/v1/postcards/{quote(task_id, safe='')}")
+
     def poster(self, task_id: str, revision: int | None = None) -> bytes:
         """The PNG poster of a finished postcard (the latest revision by default)."""
         params = {"revision": revision} if revision is not None else {}

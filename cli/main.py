@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from cli.postcards import create, list_postcards, regenerate, status
+from cli.postcards import cancel, create, delete, list_postcards, regenerate, status
 
 app = typer.Typer(help="Postcard Studio command line.", no_args_is_help=True)
 app.command(name="create")(create)
 app.command(name="status")(status)
 app.command(name="list")(list_postcards)
 app.command(name="regenerate")(regenerate)
+app.command(name="cancel")(cancel)
+app.command(name="delete")(delete)
 
 
 def _register() -> None:

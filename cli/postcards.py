@@ -1,4 +1,4 @@
-"""`postcards create | status | list`: the API from a terminal."""
+"""`postcards create | status | list | regenerate | cancel | delete`: the API from a terminal."""
 
 from __future__ import annotations
 
@@ -148,3 +148,30 @@ def regenerate(
             raise _fail(str(exc)) from exc
         except WaitTimeout as exc:
             raise _fail(str(exc), code=2) from exc
+
+
+def cancel(
+    task_id: Annotated[str, typer.Argument(help="The postcard's task id")],
+    api: ApiOption = None,
+) -> None:
+    """Cancel a queued or running postcard, or its running revision: it ends FAILED
+    (Cancelled), and a cancelled revision leaves the last completed one."""
+    with _client(api) as client:
+        try:
+            answer = client.cancel(task_id)
+        except ApiError as exc:
+            raise _fail(str(exc)) from exc
+    console.print(f"task [bold]{task_id}[/] revision {answer['revision']}: cancel accepted")
+
+
+def delete(
+    task_id: Annotated[str, typer.Argument(help="The postcard's task id")],
+    api: ApiOption = None,
+) -> None:
+    """Delete a postcard now, with its files and revisions (a running one is cancelled)."""
+    with _client(api) as client:
+        try:
+            client.delete(task_id)
+        except ApiError as exc:
+            raise _fail(str(exc)) from exc
+    console.print(f"task [bold]{task_id}[/] deleted")

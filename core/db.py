@@ -48,6 +48,11 @@ class Postcard(SQLModel, table=True):
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
     )
     """When retention deleted its files (RESULT_RETENTION_DAYS); the rows stay, as metadata."""
+    deleted_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    """When its owner deleted it: its runs and files are gone, and this row stays only as a
+    tombstone (no wish, no results) so that nothing recreates the postcard."""
 
 
 class PostcardRun(SQLModel, table=True):

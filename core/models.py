@@ -130,6 +130,9 @@ class PostcardRequest(BaseModel):
     """What the person asked to change in this revision (user data, like the wish)."""
     kept: KeptResults | None = None
     """Results of the previous revision that this run keeps instead of making again."""
+    deadline_at: datetime | None = None
+    """The person's deadline (Cancel-After): not finished by then, the run ends FAILED with type
+    DeadlineExceeded; one still queued then never starts."""
 
     @property
     def run_id(self) -> str:
@@ -370,6 +373,19 @@ class PostcardResult(BaseModel):
     preview_url: str | None = None
     error: PostcardError | None = None
     progress: Progress
+
+
+class RetentionInput(BaseModel):
+    """What one retention pass keeps: the postcards of the last `days` days."""
+
+    days: float = Field(gt=0)
+
+
+class ExpireBatch(BaseModel):
+    """One page of retention: postcards created before `created_before`."""
+
+    created_before: datetime
+    limit: int = Field(ge=1, le=10_000)
 
 
 PostcardRequest.model_rebuild()

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     """How often the starter lists runs closed outside their workflow (terminate, timeout)."""
     lost_check_interval_s: float = Field(30.0, gt=0)
     """How often the starter asks Temporal about open runs that nothing has written lately."""
+    result_retention_days: float = Field(30.0, ge=0)
+    """Days a postcard's files (images, pages, posters) are kept; 0 keeps everything."""
+    retention_interval_h: float = Field(24.0, gt=0)
+    """How often the retention schedule runs (hours; the Web UI lists it under Schedules)."""
     run_lost_after_s: float = Field(120.0, gt=0)
     """An open run unwritten this long that Temporal does not know is FAILED (type Lost)."""
     stream_max_len: int = 200_000

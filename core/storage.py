@@ -78,14 +78,21 @@ def checked_key(key: str, data: bytes) -> str:
     return key if ext == parts.ext else f"{key.rsplit('.', 1)[0]}.{ext}"
 
 
+def poster_key(task_id: str, revision: int) -> str:
+    """Where a revision's poster is cached."""
+    return f"posters/{task_id}-r{revision}.png"
+
+
 class BlobStore(Protocol):
-    """Where bytes go. An S3-compatible store implements the same three methods."""
+    """Where bytes go. An S3-compatible store implements the same four methods."""
 
     def put(self, key: str, data: bytes, content_type: str) -> BlobRef: ...
 
     def get(self, key: str) -> bytes: ...
 
     def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None: ...
 
 
 class LocalBlobStore:
@@ -131,6 +138,10 @@ class LocalBlobStore:
     def exists(self, key: str) -> bool:
         """Whether a key is stored."""
         return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Remove a key; one that is already gone is fine (deletes are retried)."""
+        self._path(key).unlink(missing_ok=True)
 
     def path(self, key: str) -> Path:
         """The file behind a key (local store only)."""

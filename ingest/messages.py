@@ -27,6 +27,7 @@ FIELDS = (
     "user_id",
     "created_at",
     "metadata",
+    "deadline_at",
 )
 """The stream fields of a request, in `encode`'s order."""
 
@@ -49,6 +50,7 @@ def encode_values(request: PostcardRequest) -> list[str]:
         request.user_id,
         request.created_at.isoformat(),
         json.dumps(metadata, ensure_ascii=False) if metadata else "{}",
+        request.deadline_at.isoformat() if request.deadline_at else "",
     ]
 
 
@@ -93,6 +95,13 @@ def decode(fields: dict[bytes, bytes]) -> PostcardRequest:
         raise InvalidEntry(f"created_at is not an ISO timestamp: {created_text!r}") from exc
     if created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=UTC)
+    deadline_text = _text(fields, "deadline_at")
+    try:
+        deadline_at = datetime.fromisoformat(deadline_text) if deadline_text else None
+    except ValueError as exc:
+        raise InvalidEntry(f"deadline_at is not an ISO timestamp: {deadline_text!r}") from exc
+    if deadline_at is not None and deadline_at.tzinfo is None:
+        deadline_at = deadline_at.replace(tzinfo=UTC)
     user_input = (_text(fields, "user_input", required=True) or "").strip()
     try:
         return PostcardRequest(
@@ -104,6 +113,7 @@ def decode(fields: dict[bytes, bytes]) -> PostcardRequest:
             user_id=_text(fields, "user_id") or "local",
             created_at=created_at,
             metadata={str(k): str(v) for k, v in metadata.items()},
+            deadline_at=deadline_at,
         )
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

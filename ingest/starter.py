@@ -24,7 +24,8 @@ from ingest.messages import InvalidEntry, decode, task_id_of
 from ingest.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 from ops.health import Liveness
 from runs.launch import start_postcard_workflow
-from runs.reads import RunReads
+from runs.reads import REFUSED, RunReads
+from runs.retention import ensure_retention_schedule
 from runs.settler import Settler
 from runs.store import RunStore
 
@@ -80,13 +81,27 @@ class Starter:
                 raise
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume and settle until `stop` is set."""
+        """Consume and settle until `stop` is set (and, once, set up the retention schedule)."""
         settling = asyncio.create_task(self.settler.run(stop), name="settler")
+        scheduling = asyncio.create_task(self.schedule_retention(stop), name="retention")
         try:
             await self.consume(stop)
         finally:
             stop.set()
             await settling
+            await scheduling
+
+    async def schedule_retention(self, stop: asyncio.Event) -> None:
+        """Create or update the retention schedule, retrying while Temporal is away."""
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                await ensure_retention_schedule(self.client, self.settings)
+                return
+            except RPCError as exc:
+                log.warning("retention schedule not set up yet", extra={"error": str(exc)})
+                await _sleep_or_stop(stop, delay)
+                delay = min(delay * 2, 30.0)
 
     async def consume(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; Redis or Temporal outages are waited out with backoff."""
@@ -147,11 +162,30 @@ class Starter:
         no-op when the run exists."""
         cutoff = utcnow() - timedelta(seconds=self.settings.orphan_after_s)
         requests = await asyncio.to_thread(self.reads.pending_before, cutoff, 100)
-        refused = await asyncio.to_thread(self.store.claim, requests)
+        ended = await asyncio.to_thread(self.store.claim, requests)
         for request in requests:
-            if request.task_id not in refused and await self._start(request):
+            if request.task_id in ended or await self._past_deadline(request):
+                continue
+            if await self._start(request):
                 log.info("orphaned task started", extra={"task_id": request.task_id})
         return len(requests)
+
+    async def _past_deadline(self, request: PostcardRequest) -> bool:
+        """Whether the request's deadline passed while it was queued; its run is then
+        recorded FAILED (DeadlineExceeded) and never started, so no provider is called."""
+        if request.deadline_at is None or utcnow() < request.deadline_at:
+            return False
+        error = PostcardError(
+            step="concept",
+            type="DeadlineExceeded",
+            message=f"the deadline ({request.deadline_at.isoformat()}) passed while it was queued",
+            retryable=True,
+        )
+        await asyncio.to_thread(
+            self.store.fail, request.task_id, 1, error, None, only_if_pending=True
+        )
+        log.info("not started: past its deadline", extra={"task_id": request.task_id})
+        return True
 
     async def _start(self, request: PostcardRequest) -> bool:
         try:
@@ -229,18 +263,23 @@ class Starter:
         if not ready:
             return
         try:
-            refused = await asyncio.to_thread(self.store.claim, [r for _, _, r in ready])
+            ended = await asyncio.to_thread(self.store.claim, [r for _, _, r in ready])
         except DataError:  # one value the database cannot store: find it entry by entry
-            refused = set()
-            ready = [item for item in ready if await self._claim_one(*item, refused)]
+            ended = {}
+            ready = [item for item in ready if await self._claim_one(*item, ended)]
         # One start after another: starting a whole read at once puts more runs in flight
         # together, which costs the Temporal server and the worker more per postcard.
         started: list[bytes] = []
         try:
             for entry_id, fields, request in ready:
-                if request.task_id in refused:
+                if ended.get(request.task_id) == REFUSED:
                     reason = "the API answered 503 to this create: it must not run"
                     await self.dead_letter(entry_id, fields, reason, "CreateRefused", False)
+                    continue
+                if request.task_id in ended or await self._past_deadline(request):
+                    # Cancelled, deleted or past its deadline before it started, or a
+                    # redelivery of a run that ended: acknowledged, not started.
+                    started.append(entry_id)
                     continue
                 try:
                     created = await self._start(request)
@@ -274,12 +313,12 @@ class Starter:
         entry_id: bytes,
         fields: dict[bytes, bytes],
         request: PostcardRequest,
-        refused: set[str],
+        ended: dict[str, str],
     ) -> bool:
-        """Claim one task's row (adding refused ids to `refused`); False when the database
-        refused the entry's values (the entry is dead-lettered)."""
+        """Claim one task's row (adding it to `ended` when it must not start); False when the
+        database refused the entry's values (the entry is dead-lettered)."""
         try:
-            refused |= await asyncio.to_thread(self.store.claim, [request])
+            ended |= await asyncio.to_thread(self.store.claim, [request])
         except DataError as exc:  # a value the database cannot store: retrying cannot help
             reason = f"the database refused the entry: {str(exc.orig).splitlines()[0][:300]}"
             await self.dead_letter(entry_id, fields, reason, "InvalidStreamEntry")

@@ -74,8 +74,8 @@ def _current() -> Any:
 
 
 def _visible(query: Any) -> Any:
-    """`query` without refused creates' tombstones: what users may see."""
-    return query.where(col(PostcardRun.status) != REFUSED)
+    """`query` without refused creates' or deleted postcards' tombstones: what users may see."""
+    return query.where(col(PostcardRun.status) != REFUSED).where(col(Postcard.deleted_at).is_(None))
 
 
 class RunReads:
@@ -160,7 +160,7 @@ class RunReads:
         """First runs still PENDING whose postcard was created before `cutoff`, oldest first,
         as requests (the starter's orphan sweep starts them)."""
         query = (
-            select(Postcard)
+            select(Postcard, PostcardRun.deadline_at)
             .join(
                 PostcardRun,
                 sa.and_(
@@ -175,7 +175,7 @@ class RunReads:
         )
         with self._session() as session:
             rows = session.exec(query).all()
-        return [to_request(row) for row in rows]
+        return [to_request(row, as_utc(deadline)) for row, deadline in rows]
 
     def open_runs(
         self, quiet_since: datetime, limit: int, after: tuple[str, int] | None = None
@@ -197,6 +197,34 @@ class RunReads:
             rows = session.exec(query).all()
         return [_open(row) for row in rows]
 
+    def expirable(self, created_before: datetime, limit: int) -> list[Expirable]:
+        """Postcards created before `created_before` whose files retention has not deleted yet
+        (deleted ones excluded), oldest first, with the blob keys of all their runs."""
+        postcards = (
+            select(Postcard.task_id)
+            .where(Postcard.created_at < created_before)
+            .where(col(Postcard.expired_at).is_(None))
+            .where(col(Postcard.deleted_at).is_(None))
+            .order_by(col(Postcard.created_at))
+            .limit(limit)
+        )
+        with self._session() as session:
+            task_ids = list(session.exec(postcards).all())
+            runs = session.exec(
+                select(
+                    PostcardRun.task_id,
+                    PostcardRun.revision,
+                    PostcardRun.image_key,
+                    PostcardRun.page_key,
+                ).where(col(PostcardRun.task_id).in_(task_ids))
+            ).all()
+        keys: dict[str, set[str]] = {task_id: set() for task_id in task_ids}
+        revisions: dict[str, set[int]] = {task_id: set() for task_id in task_ids}
+        for task_id, revision, image_key, page_key in runs:
+            keys[task_id].update(k for k in (image_key, page_key) if k)
+            revisions[task_id].add(revision)
+        return [Expirable(t, tuple(sorted(keys[t])), tuple(sorted(revisions[t]))) for t in task_ids]
+
     def open_among(self, keys: Iterable[tuple[str, int]]) -> list[OpenRun]:
         """Which of these (task id, revision) runs have not ended."""
         wanted = list(keys)
@@ -211,12 +239,21 @@ class RunReads:
             return [_open(row) for row in session.exec(query).all()]
 
 
+@dataclass(frozen=True)
+class Expirable:
+    """A postcard past the retention window, with the files its runs left."""
+
+    task_id: str
+    blob_keys: tuple[str, ...]
+    revisions: tuple[int, ...]
+
+
 def _open(run: PostcardRun) -> OpenRun:
     return OpenRun(run.task_id, run.revision, run.status, run.steps, run.current_step)
 
 
-def to_request(row: Postcard) -> PostcardRequest:
-    """The request a postcard was saved from."""
+def to_request(row: Postcard, deadline_at: datetime | None = None) -> PostcardRequest:
+    """The request a postcard was saved from (with its first run's deadline, when given)."""
     return PostcardRequest(
         task_id=row.task_id,
         user_input=row.user_input,
@@ -226,4 +263,5 @@ def to_request(row: Postcard) -> PostcardRequest:
         user_id=row.user_id,
         created_at=as_utc(row.created_at) or utcnow(),
         metadata={str(k): str(v) for k, v in (row.extra or {}).items()},
+        deadline_at=deadline_at,
     )

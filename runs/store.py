@@ -52,6 +52,9 @@ _DONE = (StepState.COMPLETED, StepState.KEPT)
 _OPEN_STEP = (StepState.PENDING, StepState.QUEUED, StepState.RUNNING)
 PENDING = PostcardStatus.PENDING.value
 PROCESSING = PostcardStatus.PROCESSING.value
+DELETED = "DELETED"
+"""What `claim` calls a postcard its owner deleted (its runs are gone)."""
+_NOT_TO_START = {*CLOSED, DELETED}
 
 
 class RevisionRefused(Exception):
@@ -70,6 +73,15 @@ class Accepted:
     another request, with the fields that differ: those are refused (422)."""
     at: datetime = field(default_factory=utcnow)
     """The `updated_at` of the runs written, which `refuse` checks."""
+
+
+@dataclass
+class Removed:
+    """What deleting a postcard removed: the blobs to delete and the runs to cancel."""
+
+    blob_keys: list[str]
+    open_runs: list[str]
+    revisions: list[int]
 
 
 class RunStore:
@@ -128,25 +140,29 @@ class RunStore:
         with self.engine.begin() as conn:
             return set(conn.execute(statement).scalars())
 
-    def claim(self, requests: Sequence[PostcardRequest]) -> set[str]:
+    def claim(self, requests: Sequence[PostcardRequest]) -> dict[str, str]:
         """Before runs start: save the postcards that are missing (entries of other producers)
         and give PENDING first runs a new `updated_at`, so that a create still waiting for its
-        stream entry can no longer refuse them, in one transaction. Returns the task ids whose
-        create was refused: those must not run."""
+        stream entry can no longer refuse them, in one transaction. Returns the task ids that
+        must not start, with their first run's status: REFUSED (the create was answered 503),
+        a final one (cancelled or past its deadline before it started, or done), or DELETED."""
         if not requests:
-            return set()
+            return {}
         now = utcnow()
-        ids = [r.task_id for r in requests]
-        refused = (
-            sa.select(_RUNS.c.task_id)
-            .where(_RUNS.c.task_id.in_(ids))
-            .where(_RUNS.c.revision == 1)
-            .where(_RUNS.c.status == REFUSED)
+        ids = list({r.task_id: None for r in requests})
+        first_runs = (
+            sa.select(_POSTCARDS.c.task_id, _RUNS.c.status)
+            .select_from(_POSTCARDS)
+            .outerjoin(
+                _RUNS, sa.and_(_RUNS.c.task_id == _POSTCARDS.c.task_id, _RUNS.c.revision == 1)
+            )
+            .where(_POSTCARDS.c.task_id.in_(ids))
         )
         with self.engine.begin() as conn:
             self._insert_new(conn, list({r.task_id: r for r in requests}.values()), now)
             self._touch_pending(conn, ids, now)
-            return set(conn.execute(refused).scalars())
+            found = {task_id: status or DELETED for task_id, status in conn.execute(first_runs)}
+        return {task_id: status for task_id, status in found.items() if status in _NOT_TO_START}
 
     def create_pending(self, request: PostcardRequest) -> None:
         """Save one postcard with its PENDING first run, unless it exists (tools and tests)."""
@@ -213,11 +229,19 @@ class RunStore:
 
     # ---- revisions ------------------------------------------------------------------------
 
-    def begin_revision(self, task_id: str, step: str, instruction: str | None) -> PostcardRun:
+    def begin_revision(
+        self,
+        task_id: str,
+        step: str,
+        instruction: str | None,
+        deadline_at: datetime | None = None,
+    ) -> PostcardRun:
         """Add the next run of a COMPLETED postcard (PENDING), which re-runs `step` and what
         depends on it and keeps the other steps' results. RevisionRefused when it cannot."""
         with self._writing() as session:
             postcard = session.exec(select(Postcard).where(Postcard.task_id == task_id)).one()
+            if postcard.deleted_at is not None:
+                raise RevisionRefused("the postcard was deleted")
             runs = list(
                 session.exec(
                     select(PostcardRun)
@@ -240,6 +264,7 @@ class RunStore:
                 revision=runs[-1].revision + 1,
                 step=step,
                 instruction=instruction,
+                deadline_at=deadline_at,
                 steps=_steps_json({s: StepProgress() if s in again else kept for s in STEPS}),
                 **{name: getattr(shown, name) for name in _KEPT_RESULTS[step]},
             )
@@ -255,8 +280,9 @@ class RunStore:
 
     def step_started(
         self, request: PostcardRequest, step: str, attempt: int, provider: str, at: datetime
-    ) -> None:
-        """An attempt of `step` began: the step runs, and so does the run."""
+    ) -> bool:
+        """An attempt of `step` began: the step runs, and so does the run. False when the run
+        has ended (cancelled, past its deadline, deleted): the step must not call its provider."""
         state = StepProgress(
             status=StepState.RUNNING, attempts=attempt, provider=provider, started_at=at
         )
@@ -266,7 +292,7 @@ class RunStore:
             run.status = PROCESSING
             run.current_step = step
 
-        self._change(request.task_id, request.revision, start, request)
+        return self._change(request.task_id, request.revision, start, request)
 
     def step_progress(self, request: PostcardRequest, step: str, percent: int) -> None:
         """How far a running step is (a streamed page reports the share written)."""
@@ -324,10 +350,13 @@ class RunStore:
         revision: int,
         error: PostcardError,
         request: PostcardRequest | None = None,
+        only_if_pending: bool = False,
     ) -> bool:
         """The run failed (or was cancelled, terminated, timed out, lost, never started): the
         failed step says why, the steps that never ran are skipped. False when the run had
-        already ended, or does not exist and no `request` was given to save it from."""
+        already ended, or does not exist and no `request` was given to save it from.
+        `only_if_pending`: only a run no step of which has started (a cancel before the start;
+        a running run's end is its workflow's to record)."""
         failed = f"{error.type}: {error.message}"[:500]
 
         def end(run: PostcardRun, steps: dict[str, StepProgress]) -> None:
@@ -344,13 +373,59 @@ class RunStore:
             run.error_message = f"{error.step}: {failed}"
             run.finished_at = now
 
-        changed = self._change(task_id, revision, end, request)
+        only = PENDING if only_if_pending else None
+        changed = self._change(task_id, revision, end, request, only_if_status=only)
         if changed:
             log.info(
                 "run failed",
                 extra={"task_id": task_id, "revision": revision, "error_type": error.type},
             )
         return changed
+
+    # ---- a postcard's end of life ------------------------------------------------------------
+
+    def delete(self, task_id: str) -> Removed:
+        """Delete a postcard for its owner, in one transaction: every run goes, and the
+        postcard's row stays only as a tombstone (no wish, no results) so that a late write of
+        a cancelled run can never bring it back. Returns the files to delete and the runs that
+        were still open (to cancel)."""
+        with self._writing() as session:
+            runs = list(session.exec(select(PostcardRun).where(PostcardRun.task_id == task_id)))
+            removed = Removed(
+                blob_keys=sorted({k for r in runs for k in (r.image_key, r.page_key) if k}),
+                open_runs=[r.run_id for r in runs if r.status not in CLOSED],
+                revisions=[r.revision for r in runs],
+            )
+            session.execute(sa.delete(_RUNS).where(_RUNS.c.task_id == task_id))
+            session.execute(
+                sa.update(_POSTCARDS)
+                .where(_POSTCARDS.c.task_id == task_id)
+                .values(deleted_at=utcnow(), user_input="", style=None, theme=None, extra=None)
+            )
+        self._changed(task_id)
+        return removed
+
+    def expire(self, task_ids: Sequence[str]) -> int:
+        """Retention: mark postcards whose files were deleted as expired (their pages' HTML
+        goes too; every other column stays, as metadata). The number marked."""
+        if not task_ids:
+            return 0
+        now = utcnow()
+        with self.engine.begin() as conn:
+            marked = conn.execute(
+                sa.update(_POSTCARDS)
+                .where(_POSTCARDS.c.task_id.in_(list(task_ids)))
+                .where(_POSTCARDS.c.expired_at.is_(None))
+                .values(expired_at=now)
+            ).rowcount
+            conn.execute(
+                sa.update(_RUNS)
+                .where(_RUNS.c.task_id.in_(list(task_ids)))
+                .values(frontend_code=None)
+            )
+        for task_id in task_ids:
+            self._changed(task_id)
+        return int(marked)
 
     # ---- the one way a run changes -----------------------------------------------------------
 
@@ -360,10 +435,11 @@ class RunStore:
         revision: int,
         change: Callable[[PostcardRun, dict[str, StepProgress]], None],
         request: PostcardRequest | None = None,
+        only_if_status: str | None = None,
     ) -> bool:
-        """Apply `change` to the run under its row lock, unless the run has ended. A missing
-        first run (a workflow started outside the API) is saved from `request` first. True
-        when the run changed."""
+        """Apply `change` to the run under its row lock, unless the run has ended (or is not in
+        `only_if_status`). A missing first run (a workflow started outside the API) is saved
+        from `request` first, unless its postcard was deleted. True when the run changed."""
         with self._writing() as session:
             run = self._locked(session, task_id, revision)
             if run is None and request is not None and revision == 1:
@@ -371,7 +447,7 @@ class RunStore:
                 run = self._locked(session, task_id, revision)
             if run is None:
                 return False
-            if run.status in CLOSED:
+            if run.status in CLOSED or (only_if_status and run.status != only_if_status):
                 return False
             steps = {
                 name: StepProgress.model_validate((run.steps or {}).get(name) or {})
@@ -494,6 +570,7 @@ def _first_run_values(
         "retry_count": 0,
         "created_at": now,
         "updated_at": now,
+        "deadline_at": request.deadline_at,
     }
 
 

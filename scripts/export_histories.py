@@ -33,6 +33,7 @@ from core.devserver import (
 from core.migrate import migrate
 from core.models import KeptResults
 from core.settings import Settings
+from runs.wiring import run_store
 from tests.harness import make_request, running_worker, start_postcard
 from tests.test_pipeline import BlockedImage, FixedFactory
 
@@ -60,7 +61,9 @@ async def run_cases(address: str, workdir: Path, prefix: str, skip: set[str]) ->
             request.task_id = f"{prefix}-completed"
             first = await (await start_postcard(client, request, queue)).result()
             ids.append(request.task_id)
-            # A regenerate of the copy: revision 2 keeps the concept and the image.
+            # A regenerate of the copy: revision 2 keeps the concept and the image. Its run is
+            # begun in the store first, as the API does (a run the store does not know ends).
+            run_store(settings).begin_revision(request.task_id, "content", "更幽默一点")
             again = request.model_copy(
                 update={
                     "revision": 2,

@@ -120,6 +120,22 @@ def test_api_refusals_show_the_status_and_the_reason(stack: Stack) -> None:
     assert "422" in empty.stderr and "prompt" in empty.stderr
 
 
+def test_cancel_refuses_a_finished_postcard_and_delete_removes_one(
+    stack: Stack, created: tuple[str, str]
+) -> None:
+    refused = postcards(stack, "cancel", created[0])
+    assert refused.returncode == 1 and "409" in refused.stderr
+    assert "nothing to cancel" in " ".join(refused.stderr.split())
+    queued = postcards(stack, "create", "a card to delete")
+    new_id = re.search(r"^task (\S+) PENDING", queued.stdout, re.MULTILINE)
+    assert new_id, queued.stdout
+    task_id = new_id.group(1)
+    deleted = postcards(stack, "delete", task_id)
+    assert deleted.returncode == 0 and f"task {task_id} deleted" in deleted.stdout
+    gone = postcards(stack, "status", task_id)
+    assert gone.returncode == 1 and "404" in gone.stderr
+
+
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "postcards"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)

@@ -84,6 +84,7 @@ def test_stream_values_are_the_encoded_fields_in_order() -> None:
             "user_id": r.user_id,
             "created_at": r.created_at.isoformat(),
             "metadata": json.dumps(r.metadata, ensure_ascii=False),
+            "deadline_at": "",  # none asked for (Cancel-After)
         }
         assert encode(r) == expected
         assert list(encode(r)) == list(FIELDS)

@@ -191,7 +191,7 @@ def test_a_refused_create_is_a_hidden_tombstone_unless_claimed_first(
     claimed, refused = _request(), _request()
     accepted = store.accept([claimed, refused])
     assert accepted.written == {claimed.task_id, refused.task_id} and not accepted.conflicts
-    assert store.claim([claimed]) == set()
+    assert store.claim([claimed]) == {}
     assert store.refuse([claimed.task_id, refused.task_id], accepted.at) == {refused.task_id}
 
     assert reads.get(refused.task_id) is None, "users never see a tombstone"
@@ -200,7 +200,7 @@ def test_a_refused_create_is_a_hidden_tombstone_unless_claimed_first(
     assert "REFUSED" not in reads.count_by_status()
 
     # The starter is told the create was refused; no run write brings the tombstone to life.
-    assert store.claim([refused]) == {refused.task_id}
+    assert store.claim([refused]) == {refused.task_id: "REFUSED"}
     store.step_started(refused, "concept", 1, "local", utcnow())
     error = PostcardError(step="ingest", type="Late", message="x", retryable=False)
     assert store.fail(refused.task_id, 1, error) is False
@@ -209,7 +209,7 @@ def test_a_refused_create_is_a_hidden_tombstone_unless_claimed_first(
     # A retry with the same Idempotency-Key (same task id) makes the postcard after all.
     assert store.accept([refused]).written == {refused.task_id}
     assert _view(reads, refused.task_id).status == "PENDING"
-    assert store.claim([refused]) == set()
+    assert store.claim([refused]) == {}
     # Other runs are never replaced by a create.
     store.step_started(claimed, "concept", 1, "local", utcnow())
     assert store.accept([claimed]).written == set()
@@ -233,7 +233,7 @@ def test_claim_saves_postcards_of_entries_other_producers_added(
     store: RunStore, reads: RunReads
 ) -> None:
     request = _request()
-    assert store.claim([request]) == set()
+    assert store.claim([request]) == {}
     view = _view(reads, request.task_id)
     assert view.status == "PENDING" and view.postcard.user_input == request.user_input
 
@@ -282,3 +282,41 @@ def test_a_failed_revision_leaves_the_postcard_showing_its_last_completed_run(
     view = _view(reads, request.task_id)
     assert view.run.revision == 1 and view.status == "COMPLETED"
     assert store.begin_revision(request.task_id, "frontend", None).revision == 3
+
+
+def test_a_cancel_before_the_start_ends_only_a_pending_run_and_claim_says_so(
+    store: RunStore, reads: RunReads
+) -> None:
+    pending, running = _request(), _request()
+    for request in (pending, running):
+        store.create_pending(request)
+    store.step_started(running, "concept", 1, "local", utcnow())
+    cancelled = PostcardError(step="concept", type="Cancelled", message="by its owner")
+    assert store.fail(pending.task_id, 1, cancelled, only_if_pending=True) is True
+    assert store.fail(running.task_id, 1, cancelled, only_if_pending=True) is False
+    assert _view(reads, running.task_id).status == "PROCESSING", "its workflow records its end"
+    assert store.claim([pending, running]) == {pending.task_id: "FAILED"}, "not to be started"
+    assert store.step_started(pending, "concept", 1, "local", utcnow()) is False
+
+
+def test_delete_leaves_a_tombstone_that_nothing_brings_back(
+    store: RunStore, reads: RunReads
+) -> None:
+    request = _request()
+    store.create_pending(request)
+    _complete(store, request)
+    store.begin_revision(request.task_id, "image", None)
+    removed = store.delete(request.task_id)
+    assert removed.blob_keys == ["k1"] and removed.revisions == [1, 2]
+    assert removed.open_runs == [f"{request.task_id}-r2"]
+    assert reads.get(request.task_id) is None and reads.runs(request.task_id) == []
+    # The cancelled run's late writes, and a redelivered stream entry, change nothing.
+    assert store.step_started(request, "concept", 2, "local", utcnow()) is False
+    error = PostcardError(step="concept", type="Cancelled", message="late")
+    assert store.fail(request.task_id, 1, error, request) is False
+    assert store.claim([request]) == {request.task_id: "DELETED"}
+    assert reads.get(request.task_id) is None
+    with pytest.raises(RevisionRefused, match="deleted"):
+        store.begin_revision(request.task_id, "image", None)
+    tombstone = reads.postcards([request.task_id])[request.task_id]
+    assert tombstone.user_input == "" and tombstone.deleted_at is not None, "no wish is kept"

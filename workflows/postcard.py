@@ -46,6 +46,7 @@ PROVIDER_KEY = SearchAttributeKey.for_keyword("PostcardProvider")
 StepOut = TypeVar("StepOut", ConceptOutput, ContentOutput, ImageOutput, FrontendOutput)
 T = TypeVar("T")
 CANCELLED = "Cancelled"
+DEADLINE_EXCEEDED = "DeadlineExceeded"
 
 
 class _DeadlinePassed(Exception):
@@ -68,7 +69,11 @@ class PostcardWorkflow:
     async def run(self, request: PostcardRequest) -> PostcardResult:
         """The four steps within the run's time; a failure is saved, then fails the run."""
         self._run = RunProgress(request.task_id, revision=request.revision)
-        self._deadline = workflow.now() + timedelta(seconds=request.options.timeout_s)
+        limit = workflow.now() + timedelta(seconds=request.options.timeout_s)
+        # The person's own deadline (Cancel-After), when it comes first: every step's
+        # schedule-to-close timeout is bounded by it, so Temporal's own timers enforce it.
+        self._by_person = request.deadline_at is not None and request.deadline_at < limit
+        self._deadline = request.deadline_at if request.deadline_at and self._by_person else limit
         kept = request.kept or KeptResults()
         try:
             concept = kept.concept or await self._concept(request)
@@ -177,6 +182,13 @@ class PostcardWorkflow:
         if isinstance(exc, _DeadlinePassed) or (
             isinstance(cause, ActivityTimeout) and cause.type is TimeoutType.SCHEDULE_TO_CLOSE
         ):
+            if self._by_person:
+                return PostcardError(
+                    step=step,
+                    type=DEADLINE_EXCEEDED,
+                    message=f"the postcard was not finished by its deadline ({self._deadline})",
+                    retryable=True,
+                )
             return PostcardError(
                 step=step,
                 type="WorkflowTimeout",

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from api.deps import PostcardDep, ServicesDep, UserDep
+from api.deps import FreshDep, ServicesDep, UserDep
 from api.services import Services
 from api.status import settled, status_of
 from api.stream_slots import LeasedStream, stream_slots
@@ -89,7 +89,7 @@ async def stream(services: Services, task_id: str, last_id: str | None) -> Async
     },
 )
 async def postcard_events(
-    row: PostcardDep,
+    row: FreshDep,
     user: UserDep,
     services: ServicesDep,
     request: Request,

@@ -7,13 +7,22 @@ import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from temporalio.service import RPCError
 
-from api.deps import PostcardDep, ServicesDep, UserDep
+from api.deadlines import cancel_after_header, deadline
+from api.deps import FreshDep, PostcardDep, ServicesDep, UserDep
 from api.presenters import summary
-from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
+from api.schemas import (
+    CancelAccepted,
+    Created,
+    CreatePostcard,
+    Expired,
+    PostcardPage,
+    PostcardStatusOut,
+)
 from api.sharing import shared
 from api.status import POLL_AGAIN_S, etag, settled, status_of
 from core.db import utcnow
@@ -21,6 +30,7 @@ from core.ids import new_id
 from core.models import PostcardRequest, PostcardStatus
 from engine.text import detect_language
 from ingest.producer import IngestUnavailable
+from runs.control import CancelRefused, cancel, delete
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c1f5e-8f43-4c55-9a57-2f1b8c1d4e10")
 
@@ -84,6 +94,7 @@ async def create_postcard(
     body: CreatePostcard,
     services: ServicesDep,
     user: UserDep,
+    cancel_after: Annotated[float | None, Depends(cancel_after_header)],
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -100,6 +111,7 @@ async def create_postcard(
     another user's identity, so it must be absent or equal to the key's user (else 403).
     """
     owner = _owner(services.settings.api_key_users, user, body.user_id)
+    now = utcnow()
     accepted = PostcardRequest(
         task_id=new_task_id(owner, idempotency_key),
         user_input=body.prompt,
@@ -107,7 +119,8 @@ async def create_postcard(
         theme=body.theme,
         language=detect_language(body.prompt, body.language),
         user_id=owner,
-        created_at=utcnow(),
+        created_at=now,
+        deadline_at=deadline(now, cancel_after, body.deadline_s),
     )
     try:
         await services.ingest.submit(accepted)
@@ -147,10 +160,14 @@ def new_task_id(owner: str, idempotency_key: str | None) -> str:
     responses={
         304: {"description": "The status has not changed since the ETag sent in If-None-Match"},
         404: {"description": "No such postcard (or someone else's)"},
+        410: {
+            "model": Expired,
+            "description": "Retention deleted its files (RESULT_RETENTION_DAYS)",
+        },
     },
 )
 async def postcard_status(
-    row: PostcardDep,
+    row: FreshDep,
     services: ServicesDep,
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
@@ -169,6 +186,51 @@ async def postcard_status(
     if if_none_match and tag in (t.strip() for t in if_none_match.split(",")):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(text, media_type="application/json", headers=headers)
+
+
+@router.post(
+    "/{task_id}/cancel",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CancelAccepted,
+    responses={
+        404: {"description": "No such postcard (or someone else's)"},
+        409: {"description": "Nothing to cancel: the postcard is finished and no revision runs"},
+        503: {"description": "Temporal is unreachable, so a running postcard was not cancelled"},
+    },
+)
+async def cancel_postcard(row: PostcardDep, services: ServicesDep) -> CancelAccepted:
+    """Cancel the postcard while it is queued or running, or its running revision.
+
+    Queued, it never starts. Running, its step in flight is abandoned and no later step runs.
+    Either way it ends FAILED with `error.type` `Cancelled` (a cancelled revision leaves the
+    postcard showing its last completed one). Asking again is answered the same."""
+    try:
+        client = await services.temporal()
+        done = await cancel(row.task_id, services.store, services.reads, client)
+    except CancelRefused as exc:
+        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+        raise HTTPException(exc.status_code, exc.reason, headers=headers) from exc
+    except RPCError as exc:
+        reason = f"the run could not be cancelled: Temporal answered {exc.status.name}"
+        raise HTTPException(503, reason, headers={"Retry-After": "5"}) from exc
+    base = services.settings.effective_public_base_url
+    return CancelAccepted(
+        task_id=row.task_id,
+        revision=done.revision,
+        status_url=f"{base}/api/v1/postcards/status/{row.task_id}",
+    )
+
+
+@router.delete(
+    "/{task_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "No such postcard (or someone else's)"}},
+)
+async def delete_postcard(row: PostcardDep, services: ServicesDep) -> Response:
+    """Delete the postcard now: its files, its revisions and its record; a run still going is
+    cancelled. It answers 404 afterwards, and no webhook fires for a delete."""
+    await delete(row.task_id, services.store, services.blobs, await services.temporal())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("", response_model=PostcardPage)

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api.deps import ServicesDep, ViewableDep, viewable_postcard
+from api.deps import ServicesDep, ViewableDep, unexpired, viewable_postcard
 from api.link_preview import link_preview_tags
 from api.sharing import shared
 from core.db import PostcardRun
@@ -154,7 +154,7 @@ def blob(
         parts = parse_key(key)
     except InvalidBlob:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no file {key!r}") from None
-    viewable_postcard(parts.task_id, services, share, authorization, x_api_key)
+    unexpired(viewable_postcard(parts.task_id, services, share, authorization, x_api_key))
     store = services.blobs
     try:
         media_type = store.content_type(key) if store.exists(key) else None

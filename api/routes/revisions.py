@@ -8,16 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi import Path as PathParam
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
-from api.deps import PostcardDep, ServicesDep
+from api.deadlines import cancel_after_header, deadline
+from api.deps import FreshDep, ServicesDep
 from api.presenters import revision_detail
 from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail
 from api.services import Services
-from core.db import Postcard, PostcardRun
+from core.db import Postcard, PostcardRun, as_utc, utcnow
 from core.models import BlobRef, Concept, Content, KeptResults, PostcardError, StepState
 from core.storage import CONTENT_TYPES, parse_key
 from runs.launch import start_postcard_workflow
@@ -50,15 +51,19 @@ class NotStarted(Exception):
     },
 )
 async def regenerate(
-    body: Regenerate, row: PostcardDep, services: ServicesDep
+    body: Regenerate,
+    row: FreshDep,
+    services: ServicesDep,
+    cancel_after: Annotated[float | None, Depends(cancel_after_header)],
 ) -> RegenerateAccepted:
     """Make one step again, and the steps that depend on it; the other results are kept.
 
     The new revision is saved PENDING, then its run is started; when the start fails, the
     revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one."""
+    deadline_at = deadline(utcnow(), cancel_after, body.deadline_s)
     try:
         run = await asyncio.to_thread(
-            services.store.begin_revision, row.task_id, body.step, body.instruction
+            services.store.begin_revision, row.task_id, body.step, body.instruction, deadline_at
         )
     except RevisionRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
@@ -102,6 +107,7 @@ async def _start(
             "variation": run.revision - 1,
             "instruction": instruction,
             "kept": kept,
+            "deadline_at": as_utc(run.deadline_at),
         }
     )
     client = await services.temporal()
@@ -119,7 +125,7 @@ async def _start(
 
 @router.get("/{task_id}/revisions/{revision}", response_model=RevisionDetail)
 async def postcard_revision(
-    row: PostcardDep, services: ServicesDep, revision: Annotated[int, PathParam(ge=1)]
+    row: FreshDep, services: ServicesDep, revision: Annotated[int, PathParam(ge=1)]
 ) -> RevisionDetail:
     """One revision of a postcard, with its results once it completed."""
     found = await asyncio.to_thread(services.reads.run, row.task_id, revision)

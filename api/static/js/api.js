@@ -70,6 +70,11 @@ export function regenerate(taskId, step, instruction) {
   });
 }
 
+/** Cancel a postcard while it is queued or running (or its running revision). */
+export function cancelPostcard(taskId) {
+  return request(`/api/v1/postcards/${encodeURIComponent(taskId)}/cancel`, { method: "POST" });
+}
+
 /** One revision of a postcard, with its results once it completed. */
 export function postcardRevision(taskId, revision) {
   return request(`/api/v1/postcards/${encodeURIComponent(taskId)}/revisions/${revision}`);

@@ -1,5 +1,5 @@
 // The studio: wire the form, the live run, the result and the gallery together.
-import { apiKey, createPostcard, postcardStatus, setApiKey } from "./api.js";
+import { apiKey, cancelPostcard, createPostcard, postcardStatus, setApiKey } from "./api.js";
 import { galleryItem, initGallery, loadGallery, redrawGallery } from "./gallery.js";
 import { lang, onLangChange, setLang, t, translate } from "./i18n.js";
 import { EXAMPLES, STYLES, THEMES, fillSelect } from "./presets.js";
@@ -76,9 +76,22 @@ function render(body) {
   showRevisions(body);
   if (body.status === "COMPLETED" && !viewingOlder()) showResult(body);
   if (body.status === "FAILED") showFailure(body);
+  $("stop").hidden = settled(body);
   if (settled(body)) {
     showMode("");
     loadGallery();
+  }
+}
+
+/** Stop the postcard being made (or its new version): it ends as Stopped, type Cancelled. */
+async function stop() {
+  $("stop").disabled = true;
+  try {
+    await cancelPostcard(run.taskId);
+  } catch (error) {
+    $("run-status").textContent = t("run.error", { reason: error.message });
+  } finally {
+    $("stop").disabled = false;
   }
 }
 
@@ -160,6 +173,7 @@ prompt.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
 });
 $("retry").addEventListener("click", retry);
+$("stop").addEventListener("click", stop);
 $("lang").addEventListener("click", () => setLang(lang() === "zh" ? "en" : "zh"));
 $("key-form").addEventListener("submit", (event) => {
   event.preventDefault();
