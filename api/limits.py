@@ -77,7 +77,7 @@ def makes_postcards(scope: Scope) -> bool:
     if scope["method"] != "POST":
         return False
     path = scope["path"]
-    return path.rstrip("/") == CREATE_PATH
+    return path.rstrip("/") == CREATE_PATH or REGENERATE_PATH.fullmatch(path) is not None
 
 
 class RequestGate:

@@ -139,6 +139,14 @@ class Regenerate(BaseModel):
         default=None, max_length=500, examples=["更幽默一点", "make it shorter"]
     )
 
+    @field_validator("instruction", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL (the insert fails with a 500), as for the create.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class RegenerateAccepted(BaseModel):
     """The answer to a regenerate: the revision runs in the background."""

@@ -20,6 +20,7 @@ from api.services import Services
 from core.db import Postcard, PostcardRun
 from core.models import BlobRef, Concept, Content, KeptResults, PostcardError, StepState
 from core.storage import CONTENT_TYPES, parse_key
+from ingest.producer import IngestUnavailable
 from runs.launch import start_postcard_workflow
 from runs.reads import to_request
 from runs.store import RevisionRefused
@@ -42,11 +43,17 @@ class NotStarted(Exception):
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RegenerateAccepted,
     responses={
+        403: {"description": "The request came from another site's page (see ALLOWED_ORIGINS)"},
         409: {
-            "description": "The postcard is not COMPLETED, a revision is still running, or "
-            "what it would keep cannot be used any more"
+            "description": "The postcard is not COMPLETED, a revision is still running, it has "
+            "MAX_REVISIONS revisions already, or what it would keep cannot be used any more"
         },
-        503: {"description": "Temporal is unavailable; nothing was started"},
+        422: {"description": "The body is invalid, with the reason"},
+        429: {"description": "Too many creates and regenerates for this user; see Retry-After"},
+        503: {
+            "description": "Too many postcards are waiting, or Redis or Temporal is "
+            "unavailable; nothing was started; see Retry-After"
+        },
     },
 )
 async def regenerate(
@@ -55,10 +62,22 @@ async def regenerate(
     """Make one step again, and the steps that depend on it; the other results are kept.
 
     The new revision is saved PENDING, then its run is started; when the start fails, the
-    revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one."""
+    revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one.
+    Like a create, it counts against the caller's rate (api/limits.py) and waits while the
+    backlog is full (503): its run starts here, not through the stream, but it spends the
+    same workers and provider calls."""
+    try:
+        await services.ingest.check_backlog()
+    except IngestUnavailable as exc:
+        retry = {"Retry-After": str(exc.retry_after_s)}
+        raise HTTPException(exc.status_code, exc.reason, headers=retry) from exc
     try:
         run = await asyncio.to_thread(
-            services.store.begin_revision, row.task_id, body.step, body.instruction
+            services.store.begin_revision,
+            row.task_id,
+            body.step,
+            body.instruction,
+            services.settings.max_revisions,
         )
     except RevisionRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
