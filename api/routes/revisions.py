@@ -1,4 +1,4 @@
-"""Regenerate one step of a finished postcard, and read its older revisions."""
+"""Regenerate one step of a finished postcard, and read its revisions."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, status
 from fastapi import Path as PathParam
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
 from api.deps import PostcardDep, ServicesDep
-from api.presenters import revision_detail
-from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail
+from api.presenters import revision_detail, revision_out
+from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail, RevisionPage
 from api.services import Services
 from core.db import Postcard, PostcardRun
 from core.models import BlobRef, Concept, Content, KeptResults, PostcardError, StepState
@@ -134,6 +134,22 @@ async def _start(
     if not started:
         reason = f"a run {request.run_id} exists already in Temporal; nothing new was started"
         raise NotStarted(status.HTTP_409_CONFLICT, reason)
+
+
+@router.get("/{task_id}/revisions", response_model=RevisionPage)
+async def postcard_revisions(
+    row: PostcardDep,
+    services: ServicesDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> RevisionPage:
+    """A postcard's revisions, oldest first, a page at a time (the status lists the newest)."""
+    runs, total = await asyncio.to_thread(
+        services.reads.run_page, row.task_id, (page - 1) * page_size, page_size
+    )
+    return RevisionPage(
+        items=[revision_out(r) for r in runs], total=total, page=page, page_size=page_size
+    )
 
 
 @router.get("/{task_id}/revisions/{revision}", response_model=RevisionDetail)
