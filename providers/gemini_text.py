@@ -18,7 +18,13 @@ from providers.base import Usage
 from providers.errors_map import output_invalid
 from providers.gemini_client import GeminiCaller, finish_reason, usage_of
 from providers.pricing import add_usage
-from providers.prompts import concept_prompt, content_prompt, repair_message, request_language
+from providers.prompts import (
+    Prompt,
+    concept_prompt,
+    content_prompt,
+    repair_message,
+    request_language,
+)
 from providers.repair import extract_json, plain_text, repair_concept, repair_content
 from providers.response_schema import response_schema
 from providers.strategy import model_for
@@ -75,7 +81,7 @@ class GeminiTextProvider:
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:
         """Step 1: the creative direction as a validated `Concept`."""
         language = request_language(request)
-        system, user = concept_prompt(request, language)
+        prompt = concept_prompt(request, language)
 
         def repair(data: Any) -> Any:
             # The occasion the model chose picks the defaults, not the one the engine would.
@@ -83,34 +89,35 @@ class GeminiTextProvider:
             hinted = request.model_copy(update={"theme": occasion[:64] if occasion else None})
             return repair_concept(data, make_concept(hinted))
 
-        concept, usage = await self._structured(Concept, "concept", system, user, language, repair)
+        concept, usage = await self._structured(Concept, "concept", prompt, language, repair)
         return concept.model_copy(update={"language": language}), usage
 
     async def content(self, request: PostcardRequest, concept: Concept) -> tuple[Content, Usage]:
         """Step 2: the words of the card as a validated `Content`."""
         language = concept.language or request_language(request)
-        system, user = content_prompt(request, concept, language)
+        prompt = content_prompt(request, concept, language)
         defaults = write_content(request, concept)
         content, usage = await self._structured(
-            Content, "content", system, user, language, lambda data: repair_content(data, defaults)
+            Content, "content", prompt, language, lambda data: repair_content(data, defaults)
         )
         return content.model_copy(update={"language": language}), usage
 
     async def _structured(
-        self, schema: type[M], step: str, system: str, user: str, language: str, repair: Repair
+        self, schema: type[M], step: str, prompt: Prompt, language: str, repair: Repair
     ) -> tuple[M, Usage]:
         """One call, its reply repaired leniently; when it is still unusable, one repair call
         that quotes the errors."""
         model = self.model_for(step)
         config = types.GenerateContentConfig(
-            system_instruction=system,
+            system_instruction=prompt.system,
             response_mime_type="application/json",
             response_json_schema=response_schema(schema),
             temperature=self._temperature(model),
             max_output_tokens=self._settings.gemini_text_max_tokens,
             candidate_count=1,
         )
-        contents = [types.Content(role="user", parts=[types.Part(text=user)])]
+        parts = [types.Part(text=text) for text in prompt.parts]
+        contents = [types.Content(role="user", parts=parts)]
         response = await self._caller.generate(model, contents, config)
         usage = usage_of(response, model)
         try:
