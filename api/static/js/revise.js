@@ -162,7 +162,7 @@ async function showEarlier() {
     if (body?.task_id !== taskId) return;
     earlier = page.items;
   } catch (error) {
-    state.textContent = t("versions.unavailable", { n: "…", reason: error.message });
+    state.textContent = t("versions.earlierFailed", { reason: error.message });
     return;
   }
   drawVersions();
