@@ -37,7 +37,8 @@ def cross_site_refusal(scope: Scope, allowed: frozenset[str]) -> str | None:
     own = f"{scope.get('scheme', 'http')}://{host}" if host else None
     if origin == own or origin in allowed:
         return None
+    fetch_site = (site or "not sent")[:20]
     return (
         f"cross-site request refused: a page at {origin[:100]} may not change postcards here "
-        f"(Sec-Fetch-Site: {site or 'not sent'}); add its origin to ALLOWED_ORIGINS to allow it"
+        f"(Sec-Fetch-Site: {fetch_site}); add its origin to ALLOWED_ORIGINS to allow it"
     )
