@@ -207,7 +207,7 @@ class RequestGate:
             return None
         retry_after = max(1, int((window + 1) * rate.window_s - now + 0.999))
         reason = (
-            f"too many postcards: the limit is {rate.limit} creates and regenerates per "
-            f"{rate.window_s} s; try again in {retry_after} s"
+            f"too many postcards: the limit is {rate.limit} per {rate.window_s} s, creates and "
+            f"regenerates together; try again in {retry_after} s"
         )
         return 429, {"detail": reason}, {"Retry-After": str(retry_after)}
