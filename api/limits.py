@@ -1,4 +1,5 @@
-"""The API's request middleware: metrics, body size (413) and a per-user create rate (429)."""
+"""The API's request middleware: metrics, body size (413), the cross-site check of requests that
+change something (403), and a per-user rate of creates and regenerates (429)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
 from api.deps import LOCAL_USER, user_for
+from api.origins import cross_site_refusal
 
 log = logging.getLogger("postcards.api")
 CREATE_PATH = "/api/v1/postcards/create"
+REGENERATE_PATH = re.compile(r"/api/v1/postcards/[^/]+/regenerate/?")
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 
 
@@ -69,14 +72,26 @@ class Rate:
         return cls(int(match.group(1)), PERIODS[match.group(2)])
 
 
+def makes_postcards(scope: Scope) -> bool:
+    """A create or a regenerate: the requests that spend provider calls."""
+    if scope["method"] != "POST":
+        return False
+    path = scope["path"]
+    return path.rstrip("/") == CREATE_PATH or REGENERATE_PATH.fullmatch(path) is not None
+
+
 class RequestGate:
     """The API's one request middleware: counts every request for the metrics, refuses bodies
-    over `max_bytes` before anything parses them (413), and holds POST create to a per-user rate
-    (429). One layer, so a request pays for one wrapper of `send` instead of three.
+    over `max_bytes` before anything parses them (413), refuses state-changing requests from
+    other sites' pages (403, api/origins.py), and holds creates and regenerates to one per-user
+    rate (429). One layer, so a request pays for one wrapper of `send` instead of four.
 
     Body size: by Content-Length when the client declares it, else by counting the bytes as they
-    stream in. Rate: a fixed-window counter per user in Redis; when Redis is down the request
-    goes through (create itself then answers 503).
+    stream in. Rate: a fixed-window counter per user in Redis, shared by creates and regenerates
+    (both spend provider calls); when Redis is down the request goes through (create itself then
+    answers 503). The cross-site check sits here rather than in a route dependency so that it
+    covers every POST/PUT/PATCH/DELETE route, those added later included (cancel, delete), and
+    runs before a refused request could count against its user's rate.
     """
 
     def __init__(
@@ -85,11 +100,13 @@ class RequestGate:
         max_bytes: int,
         rate: Rate | None,
         prefix: str = "ratelimit:create",
+        origins: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.rate = rate
         self.prefix = prefix
+        self.origins = origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -123,7 +140,11 @@ class RequestGate:
             else:
                 await _send_json(send, 400, {"detail": "Content-Length is not a number"}, {})
             return
-        if scope["method"] == "POST" and scope["path"].rstrip("/") == CREATE_PATH:
+        cross_site = cross_site_refusal(scope, self.origins)
+        if cross_site is not None:
+            await _send_json(send, 403, {"detail": cross_site}, {})
+            return
+        if makes_postcards(scope):
             refused = await self._refuse_create(scope)
             if refused is not None:
                 await _send_json(send, *refused)
@@ -156,8 +177,8 @@ class RequestGate:
             await _send_json(send, 413, {"detail": exc.detail}, {})
 
     async def _refuse_create(self, scope: Scope) -> tuple[int, dict, dict[str, str]] | None:
-        """401 for a create without a valid API key and 429 over the rate (both before the
-        body is read), as (status, body, headers); None to let it through."""
+        """401 for a create or regenerate without a valid API key and 429 over the rate (both
+        before the body is read), as (status, body, headers); None to let it through."""
         services = scope["app"].state.services
         user = LOCAL_USER
         if services.settings.api_key_users:
@@ -186,7 +207,7 @@ class RequestGate:
             return None
         retry_after = max(1, int((window + 1) * rate.window_s - now + 0.999))
         reason = (
-            f"too many postcards: the limit is {rate.limit} per {rate.window_s} s; "
-            f"try again in {retry_after} s"
+            f"too many postcards: the limit is {rate.limit} per {rate.window_s} s, creates and "
+            f"regenerates together; try again in {retry_after} s"
         )
         return 429, {"detail": reason}, {"Retry-After": str(retry_after)}

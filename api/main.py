@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestGate,
         max_bytes=settings.max_body_bytes,
         rate=Rate.parse(settings.create_rate_limit),
+        origins=settings.trusted_origins,
     )
     metrics.install(app)
     app.include_router(postcards.create_router)

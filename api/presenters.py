@@ -22,16 +22,22 @@ def _steps(run: PostcardRun) -> dict[str, StepProgress]:
     return {name: StepProgress.model_validate((run.steps or {}).get(name) or {}) for name in STEPS}
 
 
+REVISIONS_SHOWN = 5
+"""Revisions a status answer lists (the newest); the rest are a page of GET …/revisions away."""
+
+
 def status_body(
-    view: PostcardView, settings: Settings, runs: Sequence[PostcardRun] = ()
+    view: PostcardView, settings: Settings, runs: Sequence[PostcardRun] = (), total: int = 1
 ) -> PostcardStatusOut:
     """The status endpoint's answer: the postcard with the run it shows, and, once it has been
-    regenerated, every run (`runs`, oldest first)."""
+    regenerated, its newest runs (`runs`, oldest first, of `total`)."""
     postcard = view.postcard
     completed = [r for r in runs if r.status == PostcardStatus.COMPLETED.value]
     # The newest completed run is the one shown: read from the same rows as `revisions`, it
     # agrees with them even when a revision completed after the postcard itself was read.
+    # None completed among the newest: the postcard's own pointer is older than all of them.
     run = completed[-1] if completed else view.run
+    base = settings.effective_public_base_url
     status = PostcardStatus(run.status)
     created = as_utc(postcard.created_at)
     updated = as_utc(run.updated_at)
@@ -57,7 +63,9 @@ def status_body(
             f"{settings.temporal_namespace}/workflows/{run.run_id}"
         ),
         revision=max((r.revision for r in runs), default=run.revision),
-        revisions=[revision_out(r) for r in runs] if len(runs) > 1 else [],
+        revisions=[revision_out(r) for r in runs] if total > 1 else [],
+        revisions_total=max(total, len(runs), 1),
+        revisions_url=f"{base}/api/v1/postcards/{postcard.task_id}/revisions",
     )
 
 
@@ -71,6 +79,7 @@ def _data(run: PostcardRun, settings: Settings) -> PostcardData:
     html_url = f"{base}/files/{run.page_key}" if run.page_key else None
     task_id = run.task_id
     return PostcardData(
+        revision=run.revision,
         concept=run.concept,
         content=run.content,
         image_url=shared(settings, run.image_url, task_id),

@@ -71,6 +71,8 @@ class Created(BaseModel):
 class PostcardData(BaseModel):
     """A finished postcard."""
 
+    revision: int | None = None
+    """The revision these results are from (the newest completed one in a status)."""
     concept: dict[str, Any] | None
     content: dict[str, Any] | None
     image_url: str | None
@@ -101,7 +103,12 @@ class PostcardStatusOut(BaseModel):
     revision: int = 1
     """The newest revision (1 until the first regenerate); `data` is the newest completed one."""
     revisions: list[RevisionOut] = Field(default_factory=list)
-    """Every revision, oldest first; empty until the first regenerate."""
+    """The newest revisions (at most REVISIONS_SHOWN), oldest first; empty until the first
+    regenerate. Older ones: `revisions_url`."""
+    revisions_total: int = 1
+    """How many revisions the postcard has, the first run included."""
+    revisions_url: str | None = None
+    """Every revision, a page at a time (`?page=&page_size=`)."""
 
 
 class PostcardSummary(BaseModel):
@@ -154,6 +161,14 @@ class Regenerate(BaseModel):
         description="Cancel the revision if it is not finished this many seconds from now",
     )
 
+    @field_validator("instruction", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL (the insert fails with a 500), as for the create.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class CancelAccepted(BaseModel):
     """The answer to a cancel: the run ends FAILED with type Cancelled (a running one within
@@ -192,6 +207,15 @@ class RevisionOut(BaseModel):
     error: PostcardError | None = None
     steps: dict[str, StepProgress] | None = None
     """Per-step progress of the revision ("kept" for the steps it did not run)."""
+
+
+class RevisionPage(BaseModel):
+    """A page of a postcard's revisions, oldest first."""
+
+    items: list[RevisionOut]
+    total: int
+    page: int
+    page_size: int
 
 
 class RevisionDetail(RevisionOut):

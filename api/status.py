@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from api.presenters import status_body
+from api.presenters import REVISIONS_SHOWN, status_body
 from api.schemas import PostcardStatusOut
 from api.services import Services
 from core.models import PostcardStatus
@@ -17,11 +17,14 @@ POLL_AGAIN_S = 2
 
 async def status_of(services: Services, view: PostcardView) -> PostcardStatusOut:
     """What the status endpoint and the event stream answer for a postcard. Only a COMPLETED
-    postcard can have been regenerated, so only its runs are read."""
-    runs = []
-    if view.status == PostcardStatus.COMPLETED.value:
-        runs = await asyncio.to_thread(services.reads.runs, view.task_id)
-    return status_body(view, services.settings, runs)
+    postcard can have been regenerated, so only its runs are read: the newest few, in one
+    LIMITed query without their pages, so the answer does not grow with the revisions."""
+    if view.status != PostcardStatus.COMPLETED.value:
+        return status_body(view, services.settings)
+    runs, total = await asyncio.to_thread(
+        services.reads.run_page, view.task_id, 0, REVISIONS_SHOWN, True
+    )
+    return status_body(view, services.settings, runs, total)
 
 
 def etag(body: str) -> str:

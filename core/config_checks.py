@@ -101,3 +101,35 @@ def check_data_dir(value: object) -> object:
     if isinstance(value, (str, Path)) and Path(value).exists() and not Path(value).is_dir():
         raise ValueError("DATA_DIR exists and is not a directory")
     return value
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, lower case: how browsers write the Origin header."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@lru_cache(maxsize=8)
+def parse_origins(text: str) -> frozenset[str]:
+    """A comma list of origins (`https://host[:port]`), normalised; ValueError naming
+    ALLOWED_ORIGINS for an entry that is not one (a path, a wildcard, a missing scheme)."""
+    origins = set()
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        parts = urlsplit(entry)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or "*" in entry
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
+            raise ValueError(
+                f"ALLOWED_ORIGINS entry {entry[:100]!r} is not an origin; expected "
+                "https://host[:port][,https://host2] (no path, no wildcard)"
+            )
+        origins.add(origin_of(entry))
+    return frozenset(origins)

@@ -326,6 +326,9 @@ class Usage(BaseModel):
     fallback_from: str | None = None
     fallback_reason: str | None = None
     """The first provider's error, when a fallback answered."""
+    repaired: list[str] | None = None
+    """Fields of the reply that were missing or unusable and were filled in from the local
+    engine's defaults (dotted below the top level, e.g. `visual_style.palette`)."""
 
 
 class StepProgress(Usage):

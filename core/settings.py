@@ -134,9 +134,13 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     """Base URL in links and pages (default: http://127.0.0.1:API_PORT)."""
     create_rate_limit: str = "30/minute"
-    """Per-user creates: N/second|minute|hour; empty turns it off."""
+    """Per-user creates and regenerates: N/second|minute|hour; empty turns it off."""
     max_body_bytes: int = Field(16_384, ge=1)
     """Larger request bodies get 413 unread."""
+    allowed_origins: str = ""
+    """Other sites' origins (https://host[:port], comma list) whose pages may POST/DELETE here."""
+    max_revisions: int = Field(20, ge=1)
+    """Revisions a postcard may have, its first run included; a regenerate past it is a 409."""
     events_max_streams: int = Field(512, ge=1)
     """Open event streams (SSE) one API process serves at once; past it 429 + Retry-After."""
     events_max_streams_per_user: int = Field(16, ge=1)
@@ -271,6 +275,12 @@ class Settings(BaseSettings):
     def _rate(cls, value: str) -> str:
         return checks.check_rate("CREATE_RATE_LIMIT", value)
 
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        checks.parse_origins(value)
+        return value
+
     @model_validator(mode="after")
     def _fail_closed(self) -> Self:
         """Refuse values that would silently open the product or lose data."""
@@ -302,6 +312,12 @@ class Settings(BaseSettings):
         if not self.api_keys:
             return {}
         return checks.parse_api_keys(self.api_keys.get_secret_value())
+
+    @property
+    def trusted_origins(self) -> frozenset[str]:
+        """Origins whose pages may change postcards: ALLOWED_ORIGINS and the public base URL's."""
+        own = checks.origin_of(self.effective_public_base_url)
+        return checks.parse_origins(self.allowed_origins) | {own}
 
     @property
     def blob_dir(self) -> Path:

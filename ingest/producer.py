@@ -60,8 +60,9 @@ class Ingest:
         self._batcher: asyncio.Task[None] | None = None
         self._closing = False
 
-    async def submit(self, request: PostcardRequest) -> None:
-        """Save and enqueue one create; IngestUnavailable when it will not run."""
+    async def check_backlog(self) -> None:
+        """IngestUnavailable (503) while the backlog is at STREAM_MAX_BACKLOG or Redis cannot
+        say: creates, and regenerates (which start their runs directly), wait then."""
         try:
             waiting = await self.backlog.waiting()
         except (RedisError, OSError) as exc:
@@ -70,6 +71,10 @@ class Ingest:
             raise IngestUnavailable(
                 f"too many postcards are waiting ({waiting}); try again shortly", 503, 10
             )
+
+    async def submit(self, request: PostcardRequest) -> None:
+        """Save and enqueue one create; IngestUnavailable when it will not run."""
+        await self.check_backlog()
         if self._closing:
             raise IngestUnavailable("the API is shutting down")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()

@@ -94,12 +94,13 @@ class ClaudeCodeProvider:
         """Step 4: a validated page, after at most `HTML_REPAIR_ROUNDS` repairs."""
         model = self.model_for()
         language = content.language or request_language(request)
-        system, user = page_prompt(concept, content, language, request)
-        messages: list[dict[str, Any]] = [{"role": "user", "content": user}]
+        prompt = page_prompt(concept, content, language, request)
+        first = [{"type": "text", "text": text} for text in prompt.parts]
+        messages: list[dict[str, Any]] = [{"role": "user", "content": first}]
         total = Usage(model=model)
         findings: list[str] = []
         for round_ in range(1 + max(0, self._settings.html_repair_rounds)):
-            message = await self._create(model, system, messages)
+            message = await self._create(model, prompt.system, messages)
             total = add_usage(total, usage_of(message, model))
             if message.stop_reason == "refusal":
                 raise safety_blocked("anthropic", "stop_reason refusal")

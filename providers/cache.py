@@ -2,7 +2,9 @@
 
 Only the concept, content and page steps are cached. Images are not: each postcard keeps its own
 picture in blob storage, and megabytes of image bytes do not belong in Redis. The page is stored
-with the illustration URL replaced by a placeholder, so a cached page fits any new image.
+with the illustration URL replaced by a placeholder, so a cached page fits any new image. A reply
+the repair completed from the local engine (`Usage.repaired`) is not cached: it is partly not
+the model's.
 """
 
 from __future__ import annotations
@@ -119,7 +121,8 @@ class CachedProvider:
                     cache_hit=True,
                 )
         value, usage = await call()
-        await self._set(key, encode(value), usage)
+        if not usage.repaired:  # a reply partly filled in by the engine is not the model's
+            await self._set(key, encode(value), usage)
         return value, usage
 
     async def concept(self, request: PostcardRequest) -> tuple[Concept, Usage]:

@@ -50,7 +50,9 @@ class FallbackProvider:
                     },
                 )
                 continue
-            if index == 0:
+            # Only the provider's own answer proves its key works again: a cache hit never
+            # asked it, so it must not clear a rejected key's mark on /ready.
+            if index == 0 and not _usage(result).cache_hit:
                 await self._health.answered(provider.name)
             return self._mark(provider, result, reason)
         raise AssertionError("unreachable: the last provider's error is raised above")
@@ -58,7 +60,7 @@ class FallbackProvider:
     def _mark(self, provider: Any, result: T, reason: str | None = None) -> T:
         """Record on the usage which provider answered in place of the first one, and why."""
         if provider is not self._chain[0]:
-            usage: Usage = result.usage if isinstance(result, Picture) else result[1]  # type: ignore[index]
+            usage = _usage(result)
             usage.provider = provider.name
             usage.fallback_from = self.name
             usage.fallback_reason = reason
@@ -87,3 +89,12 @@ class FallbackProvider:
         return await self._run(
             "frontend", lambda provider: provider.page(request, concept, content, image_url)
         )
+
+
+def _usage(result: object) -> Usage:
+    """The usage of a step's result: a Picture's, or the second item of (value, usage)."""
+    if isinstance(result, Picture):
+        return result.usage
+    usage = result[1]  # type: ignore[index]
+    assert isinstance(usage, Usage)
+    return usage

@@ -72,7 +72,8 @@ class GeminiImageProvider:
             ),
             candidate_count=1,
         )
-        contents = [types.Content(role="user", parts=[types.Part(text=prompt)])]
+        parts = [types.Part(text=text) for text in prompt.parts]
+        contents = [types.Content(role="user", parts=parts)]
         response = await self._caller.generate(model, contents, config)
         usage = usage_of(response, model)
         for candidate in response.candidates or []:

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from core.db import Postcard, PostcardRun, as_utc, open_session, utcnow
@@ -114,6 +115,27 @@ class RunReads:
         )
         with self._session() as session:
             return list(session.exec(query).all())
+
+    def run_page(
+        self, task_id: str, offset: int, limit: int, newest: bool = False
+    ) -> tuple[list[PostcardRun], int]:
+        """A page of a postcard's runs for a list, oldest first, and how many runs it has;
+        `newest`: the last `limit` runs (`offset` ignored). The page code (`frontend_code`, the
+        largest column, which no list shows) is never loaded: reading it raises."""
+        query = (
+            select(PostcardRun)
+            .options(defer(PostcardRun.frontend_code, raiseload=True))  # type: ignore[arg-type]
+            .where(PostcardRun.task_id == task_id)
+        )
+        count = select(func.count()).select_from(PostcardRun).where(PostcardRun.task_id == task_id)
+        if newest:
+            query = query.order_by(col(PostcardRun.revision).desc()).limit(limit)
+        else:
+            query = query.order_by(col(PostcardRun.revision)).offset(offset).limit(limit)
+        with self._session() as session:
+            rows = list(session.exec(query).all())
+            total = int(session.exec(count).one())
+        return (rows[::-1] if newest else rows), total
 
     def run(self, task_id: str, revision: int) -> PostcardRun | None:
         """One run of a postcard."""

@@ -235,9 +235,11 @@ class RunStore:
         step: str,
         instruction: str | None,
         deadline_at: datetime | None = None,
+        max_revisions: int | None = None,
     ) -> PostcardRun:
         """Add the next run of a COMPLETED postcard (PENDING), which re-runs `step` and what
-        depends on it and keeps the other steps' results. RevisionRefused when it cannot."""
+        depends on it and keeps the other steps' results. RevisionRefused when it cannot,
+        including when the postcard has `max_revisions` runs already (MAX_REVISIONS)."""
         with self._writing() as session:
             postcard = session.exec(select(Postcard).where(Postcard.task_id == task_id)).one()
             if postcard.deleted_at is not None:
@@ -257,6 +259,11 @@ class RunStore:
             running = [r.revision for r in runs if r.status not in CLOSED]
             if running:
                 raise RevisionRefused(f"revision {running[-1]} is still running")
+            if max_revisions is not None and len(runs) >= max_revisions:
+                raise RevisionRefused(
+                    f"the postcard has {len(runs)} revisions, the most one may have "
+                    f"(MAX_REVISIONS={max_revisions}); make a new postcard instead"
+                )
             again = reruns(step)
             kept = StepProgress(status=StepState.KEPT)
             run = PostcardRun(

@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 from core.db import PostcardRun, utcnow
 from core.models import (
     STEPS,
+    PostcardError,
     PostcardRequest,
     PostcardResult,
     StepPolicy,
@@ -63,6 +64,27 @@ def record_completed(settings: Settings, request: PostcardRequest, results: dict
         store.step_started(request, step, 1, "local", utcnow())
         done = StepProgress(status=StepState.COMPLETED, attempts=1, provider="local")
         store.step_finished(request, step, done, results if step == STEPS[-1] else {})
+    store.engine.dispose()
+
+
+def record_revisions(
+    settings: Settings, request: PostcardRequest, completed: set[int], last: int
+) -> None:
+    """Record regenerates of the page of a COMPLETED postcard, revisions 2 to `last`, through
+    the run store: those in `completed` complete (each with a page of its own), the others
+    fail as a regenerate that could not start."""
+    store = run_store(settings)
+    for _ in range(2, last + 1):
+        run = store.begin_revision(request.task_id, "frontend", None)
+        if run.revision in completed:
+            again = request.model_copy(update={"revision": run.revision})
+            store.step_started(again, "frontend", 1, "local", utcnow())
+            done = StepProgress(status=StepState.COMPLETED, attempts=1, provider="local")
+            page = f"<html><body>{'x' * 5000} r{run.revision}</body></html>"
+            store.step_finished(again, "frontend", done, {"frontend_code": page})
+        else:
+            failed = PostcardError(step="frontend", type="NotStarted", message="not started")
+            store.fail(request.task_id, run.revision, failed)
     store.engine.dispose()
 
 

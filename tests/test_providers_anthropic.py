@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections.abc import Iterator
@@ -78,7 +79,9 @@ async def test_page_succeeds_and_passes_the_validator(
     assert sent.path == "/v1/messages"
     assert sent.json["model"] == "claude-sonnet-5-5"
     assert sent.json["max_tokens"] == 16000
-    assert "CONTENT_JSON" in sent.json["messages"][0]["content"]
+    ask, data = (block["text"] for block in sent.json["messages"][0]["content"])
+    assert json.loads(data)["content"] == content.model_dump(mode="json")
+    assert content.title not in ask
     assert "temperature" not in sent.json  # current Claude models reject sampling overrides
     assert sent.headers["authorization"] == f"Bearer {ANTHROPIC_KEY}"
     assert sent.headers["x-stainless-retry-count"] == "0"
@@ -143,7 +146,7 @@ async def test_oversize_page_is_sent_back_with_findings_then_accepted(
     server: FakeServer, claude: ClaudeCodeProvider
 ) -> None:
     concept, content = card()
-    good = a.page_for(f"<<<CONTENT_JSON\n{content.model_dump_json()}\nCONTENT_JSON>>>")
+    good = a.page_for(json.dumps({"content": content.model_dump(mode="json")}))
     huge = good.replace("</body>", f"<!-- {'x' * 210_000} --></body>")
     server.script(page_reply(huge))
 

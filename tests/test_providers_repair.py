@@ -55,7 +55,8 @@ def test_concept_is_repaired_and_completed_from_the_occasion_defaults() -> None:
         "visual_style": {"palette": ["ivory"], "text_area": "Top", "brush": "x"},
         "unknown": 1,
     }
-    concept = Concept.model_validate(repair_concept(reply, defaults))
+    filled: list[str] = []
+    concept = Concept.model_validate(repair_concept(reply, defaults, filled))
 
     assert len(concept.theme) <= 200 and concept.theme.startswith("Two hearts")
     assert concept.occasion == "wedding" and concept.layout == "envelope"
@@ -63,6 +64,8 @@ def test_concept_is_repaired_and_completed_from_the_occasion_defaults() -> None:
     assert concept.visual_style.palette[0] == "#FFFFF0" and len(concept.visual_style.palette) == 3
     assert concept.visual_style.composition == defaults.visual_style.composition
     assert concept.tone == defaults.tone and concept.emotion == defaults.emotion
+    assert {"tone", "emotion", "visual_style.composition", "visual_style.palette"} <= set(filled)
+    assert not {"theme", "occasion", "layout", "visual_style.text_area"} & set(filled)
 
 
 def test_content_without_its_body_stays_invalid() -> None:
@@ -72,11 +75,12 @@ def test_content_without_its_body_stays_invalid() -> None:
     assert len(repaired["subtitle"]) == 160 and "body" not in repaired
     with pytest.raises(ValueError):
         parse_reply(
-            Content, json.dumps({"title": "生日快乐"}), lambda d: repair_content(d, defaults)
+            Content, json.dumps({"title": "生日快乐"}), lambda d, f: repair_content(d, defaults, f)
         )
-    content = parse_reply(
+    content, filled = parse_reply(
         Content,
         '{"title": "<b>Hi</b>", "body": "Happy day"}',
-        lambda d: repair_content(d, defaults),
+        lambda d, f: repair_content(d, defaults, f),
     )
     assert content.title == "Hi" and content.signature == defaults.signature
+    assert filled == [], "only optional fields were completed"

@@ -100,6 +100,10 @@ def test_an_empty_api_keys_is_the_documented_single_user_mode() -> None:
         ({"EVENTS_MAX_STREAMS_PER_USER": "-1"}, "EVENTS_MAX_STREAMS_PER_USER"),
         ({"AI_HEARTBEAT_TIMEOUT_S": "0"}, "AI_HEARTBEAT_TIMEOUT_S"),
         ({"AI_HEARTBEAT_TIMEOUT_S": "half a minute"}, "AI_HEARTBEAT_TIMEOUT_S"),
+        ({"ALLOWED_ORIGINS": "https://ok.example,*.example.com"}, "ALLOWED_ORIGINS"),
+        ({"ALLOWED_ORIGINS": "https://cards.example/app"}, "ALLOWED_ORIGINS"),
+        ({"ALLOWED_ORIGINS": "cards.example"}, "ALLOWED_ORIGINS"),
+        ({"MAX_REVISIONS": "0"}, "MAX_REVISIONS"),
     ],
 )
 def test_settings_that_would_open_the_product_or_lose_data_are_refused_by_name(

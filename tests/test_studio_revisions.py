@@ -15,8 +15,13 @@ from playwright.async_api import Browser, Page, Route
 from pydantic import SecretStr
 from temporalio.client import Client
 
+from core.devserver import free_port
 from core.settings import Settings
+from engine.concept import make_concept
+from engine.copywriter import write_content
 from engine.phrases.tones import TONE_LINES
+from tests.harness import make_request, record_completed, record_revisions
+from tests.stack import serve_api, stack_settings
 from tests.test_studio_support import (
     ACCESSIBILITY_PROBLEMS,
     screenshot,
@@ -275,3 +280,37 @@ async def test_a_status_from_before_the_change_does_not_end_the_watch(
         await wait_revision_done(page, 2)
         assert served, "the page opened a new stream after the change"
         await page.wait_for_selector("#versions:not([hidden]) .version[data-revision='2']")
+
+
+async def test_many_versions_show_the_newest_and_load_the_earlier_ones(
+    browser: Browser, settings: Settings, redis_url: str
+) -> None:
+    """The status lists only the newest five versions. The strip shows them, offers the rest
+    on request, and marks the version on show: 4, older than the five (5-9 failed)."""
+    stack = stack_settings(settings, redis_url, free_port())
+    request = make_request(WISH)
+    concept = make_concept(request)
+    results = {
+        "concept": concept.model_dump(mode="json"),
+        "content": write_content(request, concept).model_dump(mode="json"),
+        "frontend_code": "<html><body>r1</body></html>",
+    }
+    record_completed(stack, request, results)
+    record_revisions(stack, request, completed={4}, last=9)
+    async with serve_api(stack) as base, studio_page(browser, base) as page:
+        await page.goto(f"{base}/#postcard={request.task_id}")
+        await page.reload()
+        await page.wait_for_selector("#versions:not([hidden]) .version[data-revision='9']")
+        versions = page.locator("#version-list .version")
+        assert await versions.count() == 5
+        earlier = page.locator("#versions-earlier")
+        assert await earlier.text_content() == "Earlier versions (4)"
+        await earlier.click()
+        await wait_until(
+            page, "() => document.querySelectorAll('#version-list .version').length === 9"
+        )
+        assert await earlier.is_hidden()
+        shown = await versions.evaluate_all(
+            "bs => bs.map(b => [Number(b.dataset.revision), b.getAttribute('aria-pressed')])"
+        )
+        assert shown == [[n, "true" if n == 4 else "false"] for n in range(1, 10)]

@@ -83,7 +83,10 @@ create_router = APIRouter(
     response_model=Created,
     responses={
         401: {"description": "API keys are configured and none valid was sent"},
-        403: {"description": "The body's user_id is not the API key's user"},
+        403: {
+            "description": "The body's user_id is not the API key's user, or the request came "
+            "from another site's page (see ALLOWED_ORIGINS)"
+        },
         415: {"description": "The body is not JSON (a form or another type)"},
         422: {"description": "The body or the Idempotency-Key is invalid, with the reason"},
         429: {"description": "Too many creates for this user; see Retry-After"},

@@ -1,26 +1,28 @@
-"""Regenerate one step of a finished postcard, and read its older revisions."""
+"""Regenerate one step of a finished postcard, and read its revisions."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi import Path as PathParam
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
 from api.deadlines import cancel_after_header, deadline
 from api.deps import FreshDep, ServicesDep
-from api.presenters import revision_detail
-from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail
+from api.presenters import revision_detail, revision_out
+from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail, RevisionPage
 from api.services import Services
 from core.db import Postcard, PostcardRun, as_utc, utcnow
 from core.models import BlobRef, Concept, Content, KeptResults, PostcardError, StepState
 from core.storage import CONTENT_TYPES, parse_key
+from ingest.producer import IngestUnavailable
 from runs.launch import start_postcard_workflow
 from runs.reads import to_request
 from runs.store import RevisionRefused
@@ -43,11 +45,17 @@ class NotStarted(Exception):
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RegenerateAccepted,
     responses={
+        403: {"description": "The request came from another site's page (see ALLOWED_ORIGINS)"},
         409: {
-            "description": "The postcard is not COMPLETED, a revision is still running, or "
-            "what it would keep cannot be used any more"
+            "description": "The postcard is not COMPLETED, a revision is still running, it has "
+            "MAX_REVISIONS revisions already, or what it would keep cannot be used any more"
         },
-        503: {"description": "Temporal is unavailable; nothing was started"},
+        422: {"description": "The body is invalid, with the reason"},
+        429: {"description": "Too many creates and regenerates for this user; see Retry-After"},
+        503: {
+            "description": "Too many postcards are waiting, or Redis or Temporal is "
+            "unavailable; nothing was started; see Retry-After"
+        },
     },
 )
 async def regenerate(
@@ -59,11 +67,26 @@ async def regenerate(
     """Make one step again, and the steps that depend on it; the other results are kept.
 
     The new revision is saved PENDING, then its run is started; when the start fails, the
-    revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one."""
+    revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one.
+    Like a create, it counts against the caller's rate (api/limits.py) and waits while the
+    backlog is full (503): its run starts here, not through the stream, but it spends the
+    same workers and provider calls."""
+    try:
+        await services.ingest.check_backlog()
+    except IngestUnavailable as exc:
+        retry = {"Retry-After": str(exc.retry_after_s)}
+        raise HTTPException(exc.status_code, exc.reason, headers=retry) from exc
     deadline_at = deadline(utcnow(), cancel_after, body.deadline_s)
     try:
         run = await asyncio.to_thread(
-            services.store.begin_revision, row.task_id, body.step, body.instruction, deadline_at
+            functools.partial(
+                services.store.begin_revision,
+                row.task_id,
+                body.step,
+                body.instruction,
+                deadline_at=deadline_at,
+                max_revisions=services.settings.max_revisions,
+            )
         )
     except RevisionRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
@@ -121,6 +144,22 @@ async def _start(
     if not started:
         reason = f"a run {request.run_id} exists already in Temporal; nothing new was started"
         raise NotStarted(status.HTTP_409_CONFLICT, reason)
+
+
+@router.get("/{task_id}/revisions", response_model=RevisionPage)
+async def postcard_revisions(
+    row: FreshDep,
+    services: ServicesDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> RevisionPage:
+    """A postcard's revisions, oldest first, a page at a time (the status lists the newest)."""
+    runs, total = await asyncio.to_thread(
+        services.reads.run_page, row.task_id, (page - 1) * page_size, page_size
+    )
+    return RevisionPage(
+        items=[revision_out(r) for r in runs], total=total, page=page, page_size=page_size
+    )
 
 
 @router.get("/{task_id}/revisions/{revision}", response_model=RevisionDetail)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from typing import Any
 
 from tests.fakes.server import FakeServer, Recorded, Reply
-from tests.fakes.tokens import estimate_tokens
+from tests.fakes.tokens import data_of, estimate_tokens
 
 TOKEN = "__POSTCARD_IMAGE_URL__"
 
@@ -84,9 +83,9 @@ body {{ font-family: -apple-system, "PingFang SC", "Helvetica Neue", sans-serif;
 
 
 def content_of(prompt: str) -> dict[str, Any]:
-    """The CONTENT_JSON block of the page prompt."""
-    match = re.search(r"<<<CONTENT_JSON\n(.*?)\nCONTENT_JSON>>>", prompt, re.DOTALL)
-    return json.loads(match.group(1)) if match else {"title": "Hello", "body": "..."}
+    """The card's words in the page prompt's data (`content`)."""
+    content = data_of(prompt).get("content")
+    return content if isinstance(content, dict) else {"title": "Hello", "body": "..."}
 
 
 def page_for(prompt: str) -> str:

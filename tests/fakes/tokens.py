@@ -1,9 +1,12 @@
-"""A rough token count for fake usage fields: ~4 ASCII characters or ~1 CJK character a token."""
+"""A rough token count for fake usage fields (~4 ASCII characters or ~1 CJK character a token),
+and what a fake model reads of a prompt's data."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from typing import Any
 
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
@@ -16,11 +19,21 @@ def estimate_tokens(text: str) -> int:
     return max(1, math.ceil(ascii_chars / 4) + cjk + math.ceil(other / 2))
 
 
+def data_of(prompt: str) -> dict[str, Any]:
+    """The prompt's data part: the first JSON object in its text that starts a line (the
+    providers send it as a part of its own, one JSON object); {} when there is none."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"^\{", prompt, re.MULTILINE):
+        try:
+            value, _ = decoder.raw_decode(prompt, match.start())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return {}
+
+
 def wish_of(prompt: str) -> str:
-    """The quoted wish of a prompt (the `wish:` line of its USER_REQUEST block)."""
-    match = re.search(r"<<<USER_REQUEST\n(.*?)\nUSER_REQUEST>>>", prompt, re.DOTALL)
-    block = match.group(1) if match else ""
-    for line in block.splitlines():
-        if line.startswith("wish: "):
-            return line[len("wish: ") :]
-    return block
+    """The wish in a prompt's data (`request.wish`)."""
+    request = data_of(prompt).get("request")
+    return str(request.get("wish", "")) if isinstance(request, dict) else ""

@@ -75,6 +75,12 @@ export function cancelPostcard(taskId) {
   return request(`/api/v1/postcards/${encodeURIComponent(taskId)}/cancel`, { method: "POST" });
 }
 
+/** A page of a postcard's revisions, oldest first: {items, total, page, page_size}. */
+export function postcardRevisions(taskId, page = 1, pageSize = 100) {
+  const id = encodeURIComponent(taskId);
+  return request(`/api/v1/postcards/${id}/revisions?page=${page}&page_size=${pageSize}`);
+}
+
 /** One revision of a postcard, with its results once it completed. */
 export function postcardRevision(taskId, revision) {
   return request(`/api/v1/postcards/${encodeURIComponent(taskId)}/revisions/${revision}`);

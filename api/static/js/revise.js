@@ -1,5 +1,5 @@
 // Edit a finished postcard: make one step again ("change this"), and flip between its versions.
-import { postcardRevision, regenerate } from "./api.js";
+import { postcardRevision, postcardRevisions, regenerate } from "./api.js";
 import { t } from "./i18n.js";
 import { STEPS, stepLabel } from "./progress.js";
 
@@ -12,11 +12,14 @@ const state = $("change-state");
 const refusal = $("change-error");
 const strip = $("versions");
 const list = $("version-list");
+const earlierButton = $("versions-earlier");
 const UNFINISHED = new Set(["PENDING", "PROCESSING"]);
 let body = null;
 let chosen = null;
 let viewing = null;
 let latestDone = null;
+// Revisions older than the status body lists (it carries only the newest few), once asked for.
+let earlier = [];
 let handlers = { onStarted: () => {}, onRefused: () => {}, onPick: () => {} };
 
 /** The revision still being made, or null. */
@@ -31,6 +34,7 @@ export function settled(next) {
 
 /** The newest completed revision: the one the status body's `data` holds. */
 export function shownRevision(next) {
+  if (next?.data?.revision) return next.data.revision;
   const done = (next?.revisions || []).filter((r) => r.status === "COMPLETED");
   return done.length ? Math.max(...done.map((r) => r.revision)) : 1;
 }
@@ -139,10 +143,30 @@ function versionItem(revision, current) {
 }
 
 function drawVersions() {
-  const revisions = body?.revisions || [];
+  const listed = body?.revisions || [];
+  const oldest = listed.length ? listed[0].revision : Infinity;
+  const revisions = [...earlier.filter((r) => r.revision < oldest), ...listed];
   strip.hidden = revisions.length < 2;
   const current = viewing ?? shownRevision(body);
   list.replaceChildren(...revisions.map((revision) => versionItem(revision, current)));
+  const hidden = (body?.revisions_total || 0) - revisions.length;
+  earlierButton.hidden = hidden <= 0;
+  earlierButton.textContent = t("versions.earlier", { n: hidden });
+}
+
+async function showEarlier() {
+  if (!body) return;
+  const taskId = body.task_id;
+  try {
+    const page = await postcardRevisions(taskId);
+    if (body?.task_id !== taskId) return;
+    earlier = page.items;
+  } catch (error) {
+    state.textContent = t("versions.earlierFailed", { reason: error.message });
+    return;
+  }
+  drawVersions();
+  list.querySelector(".version")?.focus();
 }
 
 async function pick(n) {
@@ -197,6 +221,7 @@ export function resetRevisions() {
   body = null;
   viewing = null;
   latestDone = null;
+  earlier = [];
   closeForm();
   strip.hidden = true;
   list.replaceChildren();
@@ -216,6 +241,7 @@ export function initRevisions(next) {
     else openForm(button.dataset.change, button);
   });
   $("version-latest").addEventListener("click", () => body && pick(shownRevision(body)));
+  earlierButton.addEventListener("click", showEarlier);
   $("change-cancel").addEventListener("click", () => {
     const step = chosen;
     closeForm();
