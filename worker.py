@@ -1,4 +1,5 @@
-"""The Temporal worker: `python worker.py` runs PostcardWorkflow and its activities."""
+"""The Temporal worker: `python worker.py` runs PostcardWorkflow, WebhookDeliveryWorkflow and
+their activities."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRu
 
 import engine
 from activities import PostcardActivities
+from activities.webhooks import WebhookActivities
 from core.logs import configure_logging
 from core.migrate import migrate
 from core.quotas import queue_rates
@@ -26,8 +28,11 @@ from ops.health import Liveness, health_endpoint, worker_probes
 from ops.temporal_metrics import export_sdk_metrics
 from providers.factory import ProviderFactory, chain_names
 from providers.local import start_render_pool, stop_render_pool
+from runs.reads import RunReads
+from runs.webhooks import WebhookStore
 from runs.wiring import run_store
 from workflows.postcard import PostcardWorkflow
+from workflows.webhook import WebhookDeliveryWorkflow
 
 log = logging.getLogger("postcards.worker")
 
@@ -104,18 +109,20 @@ def build_workers(
     Temporal server enforces across every worker polling that queue (core/quotas.py).
     """
     queue = task_queue or settings.temporal_task_queue
+    store = run_store(settings)
     activities = PostcardActivities(
-        run_store(settings),
+        store,
         blob_store(settings),
         providers or ProviderFactory(settings, redis=redis_client(settings)),
         settings.effective_public_base_url,
     )
-    cache_workflow_bytecode(PostcardWorkflow)
+    webhooks = WebhookActivities(WebhookStore(store.engine), RunReads(store.engine), settings)
+    cache_workflow_bytecode(PostcardWorkflow, WebhookDeliveryWorkflow)
     main = Worker(
         client,
         task_queue=queue,
-        workflows=[PostcardWorkflow],
-        activities=activities.all(),
+        workflows=[PostcardWorkflow, WebhookDeliveryWorkflow],
+        activities=activities.all() + webhooks.all(),
         graceful_shutdown_timeout=timedelta(seconds=20),
         **worker_tuning(settings),
     )

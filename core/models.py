@@ -130,6 +130,11 @@ class PostcardRequest(BaseModel):
     """What the person asked to change in this revision (user data, like the wish)."""
     kept: KeptResults | None = None
     """Results of the previous revision that this run keeps instead of making again."""
+    webhook_url: str | None = Field(default=None, max_length=2048, exclude=True)
+    """Where this run's webhook events go (saved on the run). Excluded from serialization, so
+    it never travels in Temporal payloads: the store reads it when the request is saved."""
+    webhook_events: list[str] | None = Field(default=None, max_length=3, exclude=True)
+    """Which events `webhook_url` receives (None: completed and failed)."""
 
     @property
     def run_id(self) -> str:

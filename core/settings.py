@@ -266,7 +266,12 @@ class Settings(BaseSettings):
         return checks.check_data_dir(value)
 
     @field_validator(
-        "api_keys", "share_secret", "metrics_token", "redis_password", "webhook_secret", mode="before"
+        "api_keys",
+        "share_secret",
+        "metrics_token",
+        "redis_password",
+        "webhook_secret",
+        mode="before",
     )
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:

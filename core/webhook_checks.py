@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 MAX_URL = 2048
 SECRET_PREFIX = "whsec_"
 MIN_SECRET_BYTES = 24
-METADATA = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
+METADATA = frozenset(ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254"))
 """Cloud metadata services: refused even with WEBHOOK_ALLOW_PRIVATE."""
 
 

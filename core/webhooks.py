@@ -6,6 +6,7 @@ signing live in `runs/webhooks.py` and `activities/webhooks.py`.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -38,6 +39,12 @@ def delivery_id(task_id: str, revision: int, event: str, step: str | None = None
     same end finds the same id, so it never makes a second event."""
     tail = f"step-{step}" if event == "step" else event
     return f"webhook-{task_id}-r{revision}-{tail}"
+
+
+def webhook_id(delivery: str) -> str:
+    """The `webhook-id` header of a delivery: one per event, the same for every attempt and
+    redelivery, so receivers can drop repeats."""
+    return "msg_" + hashlib.sha256(delivery.encode()).hexdigest()[:32]
 
 
 def event_type(event: str) -> str:

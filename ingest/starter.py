@@ -23,10 +23,12 @@ from core.settings import Settings
 from ingest.messages import InvalidEntry, decode, task_id_of
 from ingest.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 from ops.health import Liveness
+from runs.dispatcher import Dispatcher
 from runs.launch import start_postcard_workflow
 from runs.reads import RunReads
 from runs.settler import Settler
 from runs.store import RunStore
+from runs.webhooks import WebhookStore
 
 log = logging.getLogger("postcards.starter")
 Entry = tuple[bytes, dict[bytes, bytes]]
@@ -47,7 +49,8 @@ class Starter:
     """One consumer of the group. XACK only after Temporal accepted the start.
 
     Beside consuming, it starts the runs of PENDING postcards whose entry never came (the
-    orphan sweep), and runs the settler, which records the ends Temporal decided."""
+    orphan sweep), and runs the settler, which records the ends Temporal decided, and the
+    webhook dispatcher, which starts a delivery workflow for each event the store recorded."""
 
     def __init__(
         self,
@@ -68,6 +71,7 @@ class Starter:
         self.liveness = Liveness(("redis", "temporal"), settings.health_max_age_s)
         self.observer = StreamObserver(settings)
         self.settler = Settler(client, store, self.reads, settings)
+        self.dispatcher = Dispatcher(client, WebhookStore(store.engine), settings)
 
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) once; an existing group is fine."""
@@ -80,13 +84,15 @@ class Starter:
                 raise
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume and settle until `stop` is set."""
+        """Consume, settle and dispatch webhooks until `stop` is set."""
         settling = asyncio.create_task(self.settler.run(stop), name="settler")
+        dispatching = asyncio.create_task(self.dispatcher.run(stop), name="webhook-dispatcher")
         try:
             await self.consume(stop)
         finally:
             stop.set()
             await settling
+            await dispatching
 
     async def consume(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; Redis or Temporal outages are waited out with backoff."""

@@ -42,6 +42,7 @@ from core.models import (
     StepState,
     reruns,
 )
+from runs.outbox import Outbox, WebhookTargets
 from runs.reads import CLOSED, REFUSED
 
 log = logging.getLogger("postcards.runs")
@@ -76,9 +77,12 @@ class RunStore:
     """Writes of postcards and their runs, each keyed by task id and revision, so a retried
     activity's write changes nothing twice."""
 
-    def __init__(self, engine: Engine, notify: Notify | None = None) -> None:
+    def __init__(
+        self, engine: Engine, notify: Notify | None = None, webhooks: WebhookTargets | None = None
+    ) -> None:
         self.engine = engine
         self._notify = notify
+        self._outbox = Outbox(webhooks)  # the webhook events each write makes (runs/outbox.py)
 
     # ---- creates ------------------------------------------------------------------------
 
@@ -213,9 +217,17 @@ class RunStore:
 
     # ---- revisions ------------------------------------------------------------------------
 
-    def begin_revision(self, task_id: str, step: str, instruction: str | None) -> PostcardRun:
+    def begin_revision(
+        self,
+        task_id: str,
+        step: str,
+        instruction: str | None,
+        webhook_url: str | None = None,
+        webhook_events: list[str] | None = None,
+    ) -> PostcardRun:
         """Add the next run of a COMPLETED postcard (PENDING), which re-runs `step` and what
-        depends on it and keeps the other steps' results. RevisionRefused when it cannot."""
+        depends on it and keeps the other steps' results. RevisionRefused when it cannot.
+        Without a `webhook_url` of its own, the run keeps the shown run's webhook."""
         with self._writing() as session:
             postcard = session.exec(select(Postcard).where(Postcard.task_id == task_id)).one()
             runs = list(
@@ -242,6 +254,8 @@ class RunStore:
                 instruction=instruction,
                 steps=_steps_json({s: StepProgress() if s in again else kept for s in STEPS}),
                 **{name: getattr(shown, name) for name in _KEPT_RESULTS[step]},
+                webhook_url=webhook_url or shown.webhook_url,
+                webhook_events=webhook_events if webhook_url else shown.webhook_events,
             )
             session.add(run)
             try:
@@ -377,11 +391,13 @@ class RunStore:
                 name: StepProgress.model_validate((run.steps or {}).get(name) or {})
                 for name in STEPS
             }
+            before = self._outbox.before(run, steps)
             run.updated_at = _later(run.updated_at)
             change(run, steps)
             run.steps = _steps_json(steps)
             run.retry_count = sum(max(0, s.attempts - 1) for s in steps.values())
             session.add(run)
+            self._outbox.record(session, run, before, steps)
             if run.status == PostcardStatus.COMPLETED.value and run.revision > 1:
                 session.execute(
                     sa.update(_POSTCARDS)
@@ -494,6 +510,8 @@ def _first_run_values(
         "retry_count": 0,
         "created_at": now,
         "updated_at": now,
+        "webhook_url": request.webhook_url,
+        "webhook_events": request.webhook_events,
     }
 
 
