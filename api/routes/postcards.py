@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from api.deps import PostcardDep, ServicesDep, UserDep
 from api.presenters import summary
+from api.routes.webhooks import checked_webhook
 from api.schemas import Created, CreatePostcard, PostcardPage, PostcardStatusOut
 from api.sharing import shared
 from api.status import POLL_AGAIN_S, etag, settled, status_of
@@ -74,6 +75,7 @@ create_router = APIRouter(
     responses={
         401: {"description": "API keys are configured and none valid was sent"},
         403: {"description": "The body's user_id is not the API key's user"},
+        409: {"description": "webhook_url was given and no signing secret exists yet"},
         415: {"description": "The body is not JSON (a form or another type)"},
         422: {"description": "The body or the Idempotency-Key is invalid, with the reason"},
         429: {"description": "Too many creates for this user; see Retry-After"},
@@ -100,6 +102,7 @@ async def create_postcard(
     another user's identity, so it must be absent or equal to the key's user (else 403).
     """
     owner = _owner(services.settings.api_key_users, user, body.user_id)
+    webhook = await checked_webhook(services, owner, body)  # api/routes/webhooks.py
     accepted = PostcardRequest(
         task_id=new_task_id(owner, idempotency_key),
         user_input=body.prompt,
@@ -108,6 +111,7 @@ async def create_postcard(
         language=detect_language(body.prompt, body.language),
         user_id=owner,
         created_at=utcnow(),
+        **webhook,
     )
     try:
         await services.ingest.submit(accepted)

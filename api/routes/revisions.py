@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,9 @@ from fastapi import Path as PathParam
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
-from api.deps import PostcardDep, ServicesDep
+from api.deps import PostcardDep, ServicesDep, UserDep
 from api.presenters import revision_detail
+from api.routes.webhooks import checked_webhook
 from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail
 from api.services import Services
 from core.db import Postcard, PostcardRun
@@ -50,15 +52,19 @@ class NotStarted(Exception):
     },
 )
 async def regenerate(
-    body: Regenerate, row: PostcardDep, services: ServicesDep
+    body: Regenerate, row: PostcardDep, services: ServicesDep, user: UserDep
 ) -> RegenerateAccepted:
     """Make one step again, and the steps that depend on it; the other results are kept.
 
     The new revision is saved PENDING, then its run is started; when the start fails, the
     revision is recorded FAILED (type `NotStarted`) at once, so it never blocks the next one."""
+    webhook = await checked_webhook(services, user, body)  # api/routes/webhooks.py
     try:
         run = await asyncio.to_thread(
-            services.store.begin_revision, row.task_id, body.step, body.instruction
+            functools.partial(services.store.begin_revision, **webhook),
+            row.task_id,
+            body.step,
+            body.instruction,
         )
     except RevisionRefused as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
