@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -20,6 +19,7 @@ from core.webhook_checks import new_secret
 from core.webhooks import DEAD_LETTERED, DELIVERED, PENDING
 
 _DELIVERIES: sa.Table = WebhookDelivery.__table__  # type: ignore[attr-defined]
+_ATTEMPTS: sa.Table = WebhookAttempt.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,23 @@ class WebhookStore:
             session.commit()
 
     def dead_lettered(self, delivery_id: str, reason: str) -> None:
-        """The delivery will not be tried again (its time ran out, 410 Gone, refused URL)."""
+        """The delivery will not be tried again (its time ran out, 410 Gone, refused URL): so
+        no attempt's next try is still to come."""
+        now = utcnow()
         with self.engine.begin() as conn:
             conn.execute(
                 sa.update(_DELIVERIES)
                 .where(_DELIVERIES.c.id == delivery_id)
-                .values(status=DEAD_LETTERED, error=reason[:500], updated_at=utcnow())
+                .values(status=DEAD_LETTERED, error=reason[:500], updated_at=now)
+            )
+            last = conn.execute(
+                sa.select(sa.func.max(_ATTEMPTS.c.at)).where(_ATTEMPTS.c.delivery_id == delivery_id)
+            ).scalar()
+            conn.execute(
+                sa.update(_ATTEMPTS)
+                .where(_ATTEMPTS.c.delivery_id == delivery_id)
+                .where(_ATTEMPTS.c.at == last)
+                .values(next_try_at=None)
             )
 
     def begin_redelivery(self, delivery_id: str) -> int:
@@ -185,11 +196,3 @@ class WebhookStore:
         for attempt in attempts:
             by_delivery.setdefault(attempt.delivery_id, []).append(attempt)
         return [DeliveryView(d, by_delivery.get(d.id, [])) for d in deliveries]
-
-    def dead_lettered_count(self, since: datetime | None = None) -> int:
-        """How many deliveries are dead-lettered (since a moment, when given)."""
-        query = sa.select(sa.func.count()).where(_DELIVERIES.c.status == DEAD_LETTERED)
-        if since is not None:
-            query = query.where(_DELIVERIES.c.updated_at >= since)
-        with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())

@@ -120,7 +120,9 @@ def test_a_revision_keeps_the_runs_webhook_unless_it_names_its_own(store: RunSto
         store.step_started(revised, step, 1, "local", utcnow())
         done = StepProgress(status=StepState.COMPLETED, attempts=1)
         store.step_finished(revised, step, done, {})
-    third = store.begin_revision(request.task_id, "image", None, "https://other.example/h", ["step"])
+    third = store.begin_revision(
+        request.task_id, "image", None, "https://other.example/h", ["step"]
+    )
     assert (third.webhook_url, third.webhook_events) == ("https://other.example/h", ["step"])
     t = request.task_id
     assert set(_deliveries(store, t)) == {f"webhook-{t}-r1-completed", f"webhook-{t}-r2-completed"}
