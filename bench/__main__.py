@@ -3,7 +3,8 @@
 Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants,
 heartbeat and local (CPU-bound steps), crowd, crowd-poll (polling front-ends vs no polling vs
 raw Temporal), crowd-webhooks (a webhook on every postcard vs none), quota, sse (creates
-while streams watch), settle (terminate → final row), wishes (how the local engine reads the labelled wishes of tests/data);
+while streams watch), settle (terminate → final row), wishes (how the local engine reads the
+labelled wishes of tests/data);
 no name runs the first five plus sleepy. `chart` redraws docs/performance.png from the results.
 Each scenario starts its own dev servers and processes on free loopback ports, stops by
 itself, and writes `<name>.json` and `<name>.md` (plus `summary.md`) into the results folder.
