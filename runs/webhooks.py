@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from core.db import WebhookAttempt, WebhookDelivery, WebhookEndpoint, open_session, utcnow
 from core.webhook_checks import new_secret
-from core.webhooks import DEAD_LETTERED, DELIVERED, PENDING
+from core.webhooks import DEAD_LETTERED, DELIVERED
 
 _DELIVERIES: sa.Table = WebhookDelivery.__table__  # type: ignore[attr-defined]
 _ATTEMPTS: sa.Table = WebhookAttempt.__table__  # type: ignore[attr-defined]
@@ -48,6 +49,14 @@ class WebhookStore:
     ) -> tuple[WebhookEndpoint, str | None]:
         """Set a user's default endpoint (enabled again); a secret is issued the first time and
         on `rotate`. The row, and the secret when one was issued now (shown only then)."""
+        try:
+            return self._put_endpoint(user_id, url, events, rotate)
+        except IntegrityError:  # two first PUTs at once: the other one created the row
+            return self._put_endpoint(user_id, url, events, rotate)
+
+    def _put_endpoint(
+        self, user_id: str, url: str | None, events: list[str] | None, rotate: bool
+    ) -> tuple[WebhookEndpoint, str | None]:
         now = utcnow()
         with open_session(self.engine) as session:
             row = session.get(WebhookEndpoint, user_id, with_for_update=True)
@@ -158,18 +167,14 @@ class WebhookStore:
             )
 
     def begin_redelivery(self, delivery_id: str) -> int:
-        """Count one more redelivery and set the delivery pending again; its number."""
+        """Count one more redelivery; its number. The status stays until the redelivery's
+        attempts change it (delivered, or dead-lettered again)."""
         with self.engine.begin() as conn:
             return int(
                 conn.execute(
                     sa.update(_DELIVERIES)
                     .where(_DELIVERIES.c.id == delivery_id)
-                    .values(
-                        redeliveries=_DELIVERIES.c.redeliveries + 1,
-                        status=PENDING,
-                        error=None,
-                        updated_at=utcnow(),
-                    )
+                    .values(redeliveries=_DELIVERIES.c.redeliveries + 1, updated_at=utcnow())
                     .returning(_DELIVERIES.c.redeliveries)
                 ).scalar_one()
             )

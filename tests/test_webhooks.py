@@ -162,7 +162,7 @@ async def test_a_terminated_run_sends_one_failed_event_to_webhook_url(
         items = await until(deliveries_of(stack.http, task_id), "the failed event")
         store = run_store(stack.settings)
         assert not store.fail(task_id, 1, _late()), "a second settler changes nothing"
-        await asyncio.sleep(1.5)  # two dispatcher rounds: nothing else is sent
+        await asyncio.sleep(1.0)  # two dispatcher rounds: nothing else is sent
         again = (await stack.http.get(f"/api/v1/postcards/{task_id}/webhooks")).json()["items"]
     assert [d["delivery_id"] for d in items] == [f"webhook-{task_id}-r1-failed"]
     assert len(again) == 1

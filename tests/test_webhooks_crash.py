@@ -107,7 +107,7 @@ async def test_a_sigkilled_worker_still_makes_one_event_per_run_end(
             if receiver.seen:
                 break
             await asyncio.sleep(0.05)
-        await asyncio.sleep(1.5)  # three dispatcher rounds: nothing more comes
+        await asyncio.sleep(1.0)  # two dispatcher rounds: nothing more comes
     finally:
         stop.set()
         await dispatching
