@@ -22,7 +22,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.webhook_http import Resolver, UrlRefused, host_of, post, system_resolver
-from api.presenters import status_body
+from api.presenters import status_body  # the status endpoint's body; imports no FastAPI
 from core.db import WebhookAttempt, WebhookDelivery, as_utc, utcnow
 from core.settings import Settings
 from core.webhooks import (

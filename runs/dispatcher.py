@@ -22,7 +22,7 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from core.settings import Settings
 from core.webhooks import TASK_ID_ATTRIBUTE, WORKFLOW_TYPE, DeliveryInput, DeliveryPolicy
@@ -31,6 +31,14 @@ from runs.webhooks import WebhookStore
 log = logging.getLogger("postcards.webhooks")
 DISPATCH_INTERVAL_S = 0.5
 BATCH = 200
+REJECTED = {
+    RPCStatusCode.INVALID_ARGUMENT,
+    RPCStatusCode.FAILED_PRECONDITION,
+    RPCStatusCode.PERMISSION_DENIED,
+    RPCStatusCode.NOT_FOUND,
+}
+"""Answers to a start that retrying cannot change (e.g. PostcardTaskId not registered): the
+delivery is dead-lettered with the reason instead of blocking the ones after it."""
 TASK_ID_KEY = SearchAttributeKey.for_keyword(TASK_ID_ATTRIBUTE)
 
 
@@ -107,12 +115,17 @@ class Dispatcher:
         done: list[str] = []
         try:
             for delivery_id, task_id in waiting:
-                if await start_delivery(self.client, self.settings, delivery_id, task_id):
-                    self.started += 1
-                    log.info(
-                        "webhook delivery started",
-                        extra={"task_id": task_id, "delivery_id": delivery_id},
-                    )
+                extra = {"task_id": task_id, "delivery_id": delivery_id}
+                try:
+                    if await start_delivery(self.client, self.settings, delivery_id, task_id):
+                        self.started += 1
+                        log.info("webhook delivery started", extra=extra)
+                except RPCError as exc:
+                    if exc.status not in REJECTED:
+                        raise
+                    reason = f"Temporal refused to start the delivery: {exc.message}"
+                    await asyncio.to_thread(self.deliveries.dead_lettered, delivery_id, reason)
+                    log.error("webhook delivery not started", extra=extra | {"reason": reason})
                 done.append(delivery_id)
         finally:  # Temporal went away mid-batch: mark what started, the rest waits
             await asyncio.to_thread(self.deliveries.mark_dispatched, done)

@@ -4,22 +4,41 @@ delivery per subscribed event, in the same transaction, once; on SQLite and Post
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 from core.db import make_engine, utcnow
 from core.models import PostcardError, PostcardRequest, StepProgress, StepState
+from runs.dispatcher import BATCH, Dispatcher
 from runs.outbox import WebhookTargets
 from runs.store import RunStore
 from runs.webhooks import WebhookStore
 
 HOOK = "https://hooks.example/postcards"
+MADE: list[str] = []
 
 
 def _request(**fields: object) -> PostcardRequest:
-    return PostcardRequest(
+    request = PostcardRequest(
         task_id=f"t-{uuid.uuid4().hex[:12]}", user_input="生日快乐", created_at=utcnow(), **fields
     )
+    MADE.append(request.task_id)
+    return request
+
+
+@pytest.fixture(autouse=True)
+def undispatched_rows_stay_here(database_url: str) -> Iterator[None]:
+    """After each test, its deliveries count as dispatched: a later test's dispatcher on the
+    same database must not deliver them (nothing listens at hooks.example)."""
+    yield
+    webhooks = WebhookStore(make_engine(database_url))
+    for task_id in MADE:
+        webhooks.mark_dispatched([view.delivery.id for view in webhooks.of_task(task_id)])
+    MADE.clear()
+    webhooks.engine.dispose()
 
 
 def _complete(store: RunStore, request: PostcardRequest) -> None:
@@ -126,3 +145,24 @@ def test_a_revision_keeps_the_runs_webhook_unless_it_names_its_own(store: RunSto
     assert (third.webhook_url, third.webhook_events) == ("https://other.example/h", ["step"])
     t = request.task_id
     assert set(_deliveries(store, t)) == {f"webhook-{t}-r1-completed", f"webhook-{t}-r2-completed"}
+
+
+async def test_a_delivery_temporal_refuses_to_start_is_dead_lettered_not_retried_forever(
+    store: RunStore, temporal_address: str, settings: object
+) -> None:
+    """A start that retrying cannot fix (here: a namespace Temporal does not know) must not
+    block the deliveries behind it: it is dead-lettered with Temporal's reason."""
+    request = _request(webhook_url=HOOK)
+    store.create_pending(request)
+    _complete(store, request)
+    nowhere = await Client.connect(
+        temporal_address, namespace="no-such-namespace", data_converter=pydantic_data_converter
+    )
+    webhooks = WebhookStore(store.engine)
+    dispatcher = Dispatcher(nowhere, webhooks, settings)  # type: ignore[arg-type]
+    while await dispatcher.dispatch() == BATCH:  # rows other tests left may come first
+        pass
+    row = webhooks.delivery(f"webhook-{request.task_id}-r1-completed")
+    assert row is not None and row.status == "dead_lettered" and row.dispatched_at is not None
+    assert row.error is not None and "Temporal refused to start the delivery" in row.error
+    assert dispatcher.started == 0
