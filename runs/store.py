@@ -10,7 +10,8 @@ A run's record changes through a few writes, each one transaction:
 
 One guard sits in every write of a run: a run whose status is final (or a refused create's
 tombstone) never changes again. After each write that changed something, `notify(task_id)`
-tells live readers (the event stream) to read the postcard again.
+tells live readers (the event stream) to read the postcard again. A write that ends a step or
+the run also saves its webhook events (`runs/outbox.py`) in the same transaction.
 """
 
 from __future__ import annotations
