@@ -5,6 +5,10 @@ workflow payload), builds the body once (the first attempt saves it on the deliv
 attempt and redelivery sends the same bytes under the same `webhook-id`), signs it with the
 `standardwebhooks` package, POSTs it through the checked client and records the attempt.
 Temporal retries a failed attempt with backoff; a 410 or a refused URL is not retried.
+
+The body's `data` is the status endpoint's own body (`api.presenters.status_body`), imported
+from `api/` rather than moved: that module needs no FastAPI, and moving it would touch files
+other work changes (presenters, schemas).
 """
 
 from __future__ import annotations
