@@ -1,4 +1,5 @@
-"""The Temporal worker: `python worker.py` runs PostcardWorkflow and its activities."""
+"""The Temporal worker: `python worker.py` runs PostcardWorkflow, WebhookDeliveryWorkflow and
+their activities."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRu
 import engine
 from activities import PostcardActivities
 from activities.retention import RetentionActivities
+from activities.webhooks import WebhookActivities
 from core.logs import configure_logging
 from core.migrate import migrate
 from core.quotas import queue_rates
@@ -27,9 +29,12 @@ from ops.health import Liveness, health_endpoint, worker_probes
 from ops.temporal_metrics import export_sdk_metrics
 from providers.factory import ProviderFactory, chain_names
 from providers.local import start_render_pool, stop_render_pool
+from runs.reads import RunReads
+from runs.webhooks import WebhookStore
 from runs.wiring import run_store
 from workflows.postcard import PostcardWorkflow
 from workflows.retention import RetentionWorkflow
+from workflows.webhook import WebhookDeliveryWorkflow
 
 log = logging.getLogger("postcards.worker")
 
@@ -113,12 +118,17 @@ def build_workers(
         providers or ProviderFactory(settings, redis=redis_client(settings)),
         settings.effective_public_base_url,
     )
-    cache_workflow_bytecode(PostcardWorkflow)
+    webhooks = WebhookActivities(WebhookStore(store.engine), RunReads(store.engine), settings)
+    cache_workflow_bytecode(PostcardWorkflow, WebhookDeliveryWorkflow)
     main = Worker(
         client,
         task_queue=queue,
-        workflows=[PostcardWorkflow, RetentionWorkflow],
-        activities=[*activities.all(), *RetentionActivities(store, blobs).all()],
+        workflows=[PostcardWorkflow, RetentionWorkflow, WebhookDeliveryWorkflow],
+        activities=[
+            *activities.all(),
+            *RetentionActivities(store, blobs).all(),
+            *webhooks.all(),
+        ],
         graceful_shutdown_timeout=timedelta(seconds=20),
         **worker_tuning(settings),
     )

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api import metrics
 from api.deps import Gone
 from api.limits import Rate, RequestGate
-from api.routes import events, health, postcards, poster, preview, revisions, studio
+from api.routes import events, health, postcards, poster, preview, revisions, studio, webhooks
 from api.schemas import Expired
 from api.services import Services
 from core.logs import configure_logging
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(postcards.router)
     app.include_router(poster.router)
     app.include_router(revisions.router)
+    app.include_router(webhooks.router)
     app.include_router(preview.router)
     app.include_router(health.router)
     app.include_router(events.router)

@@ -8,9 +8,40 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, Field, field_validator
 
 from core.models import PostcardError, PostcardStatus, StepName, StepProgress
+from core.webhook_checks import MAX_URL, check_url
+from core.webhooks import EventName
 
 
-class CreatePostcard(BaseModel):
+class WebhookFields(BaseModel):
+    """Where this postcard's webhook events go (docs/webhooks.md); without them, the user's
+    endpoint (API keys on) or WEBHOOK_URL (keys off) gets them."""
+
+    webhook_url: str | None = Field(
+        default=None,
+        max_length=MAX_URL,
+        description="https URL that receives this run's events, signed (Standard Webhooks)",
+        examples=["https://example.com/hooks/postcards"],
+    )
+    webhook_events: list[EventName] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=3,
+        description="Events sent to webhook_url (default: completed and failed)",
+    )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_form(cls, value: str | None) -> str | None:
+        # The form only; the route applies WEBHOOK_ALLOW_PRIVATE, delivery checks the addresses.
+        return check_url(value, allow_private=True) if value is not None else None
+
+    @field_validator("webhook_events")
+    @classmethod
+    def _distinct_events(cls, value: list[EventName] | None) -> list[EventName] | None:
+        return list(dict.fromkeys(value)) if value is not None else None
+
+
+class CreatePostcard(WebhookFields):
     """What a person asks for. The original design's field names are accepted too:
     `user_input` for `prompt`, and `user_id` (see the create route for what it may do)."""
 
@@ -147,7 +178,7 @@ class Readiness(BaseModel):
     checks: dict[str, DependencyHealth]
 
 
-class Regenerate(BaseModel):
+class Regenerate(WebhookFields):
     """Make one step again (and the steps that depend on it); the rest is kept."""
 
     step: StepName = Field(examples=["content"])

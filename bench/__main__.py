@@ -2,8 +2,9 @@
 
 Scenarios: throughput (a + b), latency (c), create (d), storage (e), sleepy, variants,
 heartbeat and local (CPU-bound steps), crowd, crowd-poll (polling front-ends vs no polling vs
-raw Temporal), quota, sse (creates while streams watch), settle (terminate → final row),
-wishes (how the local engine reads the labelled wishes of tests/data);
+raw Temporal), crowd-webhooks (a webhook on every postcard vs none), quota, sse (creates
+while streams watch), settle (terminate → final row), wishes (how the local engine reads the
+labelled wishes of tests/data);
 no name runs the first five plus sleepy. `chart` redraws docs/performance.png from the results.
 Each scenario starts its own dev servers and processes on free loopback ports, stops by
 itself, and writes `<name>.json` and `<name>.md` (plus `summary.md`) into the results folder.
@@ -24,6 +25,7 @@ from bench.context import Context
 from bench.create import create
 from bench.crowd import crowd, crowd3000, crowd_crash
 from bench.crowd_poll import crowd_poll
+from bench.crowd_webhooks import crowd_webhooks
 from bench.heartbeat_gaps import heartbeat
 from bench.latency import latency, sleepy
 from bench.local_ratio import local
@@ -50,6 +52,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[ScenarioResult]]] = {
     "crowd3000": crowd3000,
     "crowd-crash": crowd_crash,
     "crowd-poll": crowd_poll,
+    "crowd-webhooks": crowd_webhooks,
     "quota": quota,
     "sse": sse,
     "wishes": wishes,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,11 @@ async def run_crowd(
     starters: int = 1,
     kill_after_s: float | None = None,
     env: dict[str, str] | None = None,
+    create_extra: dict[str, Any] | None = None,
+    after: Callable[[Stack, list[str]], Awaitable[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """n creates over 10 s, then one postcard alone; everything the report needs."""
+    """n creates over 10 s (with `create_extra` in each body), then one postcard alone;
+    everything the report needs, and what `after` found on the stack before it stopped."""
     workdir = ctx.folder(name)
     calls = workdir / "provider-calls.jsonl"
     env = {
@@ -103,7 +107,7 @@ async def run_crowd(
                 killed = None
                 if kill_after_s is not None:
                     killed = asyncio.create_task(kill_later(processes["worker-2"], kill_after_s))
-                burst = await paced_creates(stack.api_url, n, burst_s)
+                burst = await paced_creates(stack.api_url, n, burst_s, extra=create_extra)
                 finished = await table.wait_finished(burst.task_ids, ctx.size(600, 300))
                 probe.stop()
                 await sampling
@@ -113,6 +117,7 @@ async def run_crowd(
                 # the cold start, which makes the crowd/single ratio conservative).
                 single = (await one_at_a_time(stack.api_url, table, 1, 300))[0]
                 runs = await workflow_runs(stack.temporal_address)
+                found = await after(stack, burst.task_ids) if after else None
             finally:
                 table.close()
     return {
@@ -126,6 +131,7 @@ async def run_crowd(
         "calls": calls,
         "processes": list(processes),
         "workflow_runs": runs,
+        "after": found,
     }
 
 

@@ -35,11 +35,13 @@ class Burst:
         return sum(n for answer, n in self.answers.items() if answer != "202")
 
 
-async def paced_creates(api_url: str, n: int, over_s: float, cap: int = 200) -> Burst:
+async def paced_creates(
+    api_url: str, n: int, over_s: float, cap: int = 200, extra: dict[str, Any] | None = None
+) -> Burst:
     """n creates spread evenly over `over_s` seconds (an open loop: the schedule does not wait
-    for answers), on at most `cap` keep-alive connections."""
+    for answers), on at most `cap` keep-alive connections; `extra` fields go in every body."""
     url = f"{api_url}/api/v1/postcards/create"
-    requests = [post_request(url, {"prompt": p})[2] for p in PROMPTS]
+    requests = [post_request(url, {"prompt": p, **(extra or {})})[2] for p in PROMPTS]
     host, port, _ = post_request(url, {})
     idle: list[Connection] = []
     limit = asyncio.Semaphore(cap)

@@ -75,9 +75,18 @@ class PostcardClient:
         style: str | None = None,
         theme: str | None = None,
         language: str | None = None,
+        webhook_url: str | None = None,
+        webhook_events: list[str] | None = None,
     ) -> dict[str, Any]:
         """Ask for a postcard; the answer carries its task id."""
-        body = {"prompt": prompt, "style": style, "theme": theme, "language": language}
+        body = {
+            "prompt": prompt,
+            "style": style,
+            "theme": theme,
+            "language": language,
+            "webhook_url": webhook_url,
+            "webhook_events": webhook_events,
+        }
         payload = {key: value for key, value in body.items() if value is not None}
         result: dict[str, Any] = self._call("POST", "/api/v1/postcards/create", json=payload)
         return result

@@ -52,6 +52,16 @@ def create(
     style: Annotated[str | None, typer.Option(help="Visual style, e.g. watercolor")] = None,
     theme: Annotated[str | None, typer.Option(help="Occasion, e.g. birthday")] = None,
     language: Annotated[str | None, typer.Option(help="Language of the copy, e.g. zh")] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option("--webhook", help="https URL that gets this postcard's signed events"),
+    ] = None,
+    webhook_event: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--webhook-event", help="completed, failed or step (repeatable; default: the first two)"
+        ),
+    ] = None,
     wait: WaitOption = False,
     timeout: TimeoutOption = 300.0,
     poster: PosterOption = False,
@@ -63,7 +73,14 @@ def create(
     wait = wait or poster  # a poster exists once the postcard is finished
     with _client(api) as client:
         try:
-            created = client.create(prompt, style=style, theme=theme, language=language)
+            created = client.create(
+                prompt,
+                style=style,
+                theme=theme,
+                language=language,
+                webhook_url=webhook,
+                webhook_events=webhook_event or None,
+            )
             task_id = created["task_id"]
             console.print(f"task [bold]{task_id}[/] {created.get('status', 'PENDING')}")
             if not wait:

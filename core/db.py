@@ -94,11 +94,92 @@ class PostcardRun(SQLModel, table=True):
         default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
     )
     """When the run is cancelled (type DeadlineExceeded) unless it finished (Cancel-After)."""
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    """Where this run's events go (the create's or regenerate's `webhook_url`); unset: the
+    owner's endpoint, or WEBHOOK_URL with keys off."""
+    webhook_events: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    """Which events `webhook_url` receives (unset: completed and failed)."""
 
     @property
     def run_id(self) -> str:
         """The run's workflow id: the task id for the first run, `<task id>-r<n>` after."""
         return self.task_id if self.revision == 1 else f"{self.task_id}-r{self.revision}"
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A user's webhook signing secret and default endpoint (API keys on). The secret is read
+    by delivery attempts only; no answer but the PUT that issued it shows it."""
+
+    __tablename__ = "webhook_endpoints"
+
+    user_id: str = Field(max_length=128, primary_key=True)
+    url: str | None = Field(default=None, max_length=2048)
+    events: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    secret: str = Field(max_length=128)
+    disabled_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event of one run for one endpoint (the outbox): written by the store in the same
+    transaction as the end it announces, then delivered by its own workflow (id = `id`)."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: str = Field(max_length=160, primary_key=True)
+    task_id: str = Field(max_length=64, index=True)
+    revision: int = 1
+    event: str = Field(max_length=16)
+    step: str | None = Field(default=None, max_length=16)
+    url: str = Field(max_length=2048)
+    signer: str | None = Field(default=None, max_length=128)
+    """The user whose secret signs it; None: WEBHOOK_SECRET (keys off)."""
+    webhook_id: str = Field(max_length=64)
+    """The `webhook-id` header: the same for every attempt and redelivery of this event."""
+    payload: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    """The body, built by the first attempt and sent unchanged by every later one."""
+    status: str = Field(default="pending", max_length=16)
+    error: str | None = Field(default=None, max_length=500)
+    redeliveries: int = 0
+    dispatched_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True), index=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    delivered_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One HTTP attempt of a delivery: when, the answer, how long, and when the next one is."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: uuid.UUID = Field(default_factory=new_uuid, primary_key=True)
+    delivery_id: str = Field(max_length=160, index=True)
+    workflow_id: str = Field(max_length=200)
+    attempt: int
+    """Temporal's attempt number within its workflow run."""
+    at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    status_code: int | None = None
+    latency_ms: float | None = None
+    error: str | None = Field(default=None, max_length=500)
+    next_try_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(sa.DateTime(timezone=True))
+    )
 
 
 @contextmanager

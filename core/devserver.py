@@ -14,6 +14,7 @@ SEARCH_ATTRIBUTES = {
     "PostcardStep": "Keyword",
     "PostcardOccasion": "Keyword",
     "PostcardProvider": "Keyword",
+    "PostcardTaskId": "Keyword",
 }
 WAL_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
 

@@ -133,6 +133,11 @@ class PostcardRequest(BaseModel):
     deadline_at: datetime | None = None
     """The person's deadline (Cancel-After): not finished by then, the run ends FAILED with type
     DeadlineExceeded; one still queued then never starts."""
+    webhook_url: str | None = Field(default=None, max_length=2048, exclude=True)
+    """Where this run's webhook events go (saved on the run). Excluded from serialization, so
+    it never travels in Temporal payloads: the store reads it when the request is saved."""
+    webhook_events: list[str] | None = Field(default=None, max_length=3, exclude=True)
+    """Which events `webhook_url` receives (None: completed and failed)."""
 
     @property
     def run_id(self) -> str:

@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core import config_checks as checks
+from core.webhook_checks import check_secret, check_url
 
 ProviderName = Literal["local", "gemini", "anthropic", "instant", "sleepy"]
 
@@ -146,6 +147,20 @@ class Settings(BaseSettings):
     events_max_streams_per_user: int = Field(16, ge=1)
     """Open event streams one user holds at once; past it 429 + Retry-After."""
 
+    # Webhooks (docs/webhooks.md)
+    webhook_url: str | None = None
+    """With API keys off: where every postcard's end is POSTed (unset: only a create's own)."""
+    webhook_secret: SecretStr | None = None
+    """With API keys off: the whsec_… secret that signs webhooks (Standard Webhooks)."""
+    webhook_retry_hours: float = Field(24.0, gt=0)
+    """How long a delivery is retried with exponential backoff before it is dead-lettered."""
+    webhook_retry_initial_s: float = Field(5.0, gt=0)
+    """Wait before a delivery's second attempt; each later wait doubles (at most an hour)."""
+    webhook_timeout_s: float = Field(10.0, gt=0, le=60)
+    """Seconds one delivery attempt may take (connect, send, answer)."""
+    webhook_allow_private: bool = False
+    """Allow webhook URLs on loopback/private addresses and http (local development, tests)."""
+
     # Providers
     text_provider: ProviderName | None = None
     """Concept/copy provider: local, gemini (default with GEMINI_API_KEY), instant, sleepy."""
@@ -258,7 +273,14 @@ class Settings(BaseSettings):
     def _data_dir(cls, value: object) -> object:
         return checks.check_data_dir(value)
 
-    @field_validator("api_keys", "share_secret", "metrics_token", "redis_password", mode="before")
+    @field_validator(
+        "api_keys",
+        "share_secret",
+        "metrics_token",
+        "redis_password",
+        "webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:
         text = value.get_secret_value() if isinstance(value, SecretStr) else value
@@ -269,6 +291,11 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         name = (info.field_name or "URL").upper()
         return checks.check_http_url(name, value) if value and value.strip() else None
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _blank_webhook_url(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("create_rate_limit")
     @classmethod
@@ -300,11 +327,30 @@ class Settings(BaseSettings):
             )
         if self.database_url is not None:
             checks.check_database_url(self.database_url)
+        self._check_webhooks()
         if self.stream_max_len <= self.stream_max_backlog:
             raise ValueError(
                 "STREAM_MAX_LEN must exceed STREAM_MAX_BACKLOG, or the trim drops waiting creates"
             )
         return self
+
+    def _check_webhooks(self) -> None:
+        """WEBHOOK_URL is the keys-off endpoint: a valid URL with its valid secret, or unset."""
+        if self.webhook_secret:
+            check_secret("WEBHOOK_SECRET", self.webhook_secret.get_secret_value())
+        if self.webhook_url is None:
+            return
+        try:
+            check_url(self.webhook_url, self.webhook_allow_private)
+        except ValueError as exc:
+            raise ValueError(f"WEBHOOK_URL {exc}") from None
+        if self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URL is set without WEBHOOK_SECRET (whsec_…) to sign with")
+        if self.api_keys:
+            raise ValueError(
+                "WEBHOOK_URL is for API keys off; with API_KEYS each user sets an endpoint "
+                "(PUT /api/v1/webhook-endpoint): unset WEBHOOK_URL"
+            )
 
     @property
     def api_key_users(self) -> dict[str, str]:

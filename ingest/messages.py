@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from core.models import PostcardRequest
+from core.webhook_checks import check_url
+from core.webhooks import EVENTS
 
 TASK_TYPE = "postcard_generation"
 MAX_FIELD_BYTES = 16_384
@@ -28,8 +30,11 @@ FIELDS = (
     "created_at",
     "metadata",
     "deadline_at",
+    "webhook_url",
+    "webhook_events",
 )
-"""The stream fields of a request, in `encode`'s order."""
+"""The stream fields of a request, in `encode`'s order (the webhook fields are optional:
+`webhook_url`, and `webhook_events` as a comma list of completed, failed, step)."""
 
 
 def encode(request: PostcardRequest) -> dict[str, str]:
@@ -51,6 +56,8 @@ def encode_values(request: PostcardRequest) -> list[str]:
         request.created_at.isoformat(),
         json.dumps(metadata, ensure_ascii=False) if metadata else "{}",
         request.deadline_at.isoformat() if request.deadline_at else "",
+        request.webhook_url or "",
+        ",".join(request.webhook_events or ()),
     ]
 
 
@@ -103,6 +110,7 @@ def decode(fields: dict[bytes, bytes]) -> PostcardRequest:
     if deadline_at is not None and deadline_at.tzinfo is None:
         deadline_at = deadline_at.replace(tzinfo=UTC)
     user_input = (_text(fields, "user_input", required=True) or "").strip()
+    webhook_url, webhook_events = _webhook(fields)
     try:
         return PostcardRequest(
             task_id=_text(fields, "task_id", required=True) or "",
@@ -114,7 +122,28 @@ def decode(fields: dict[bytes, bytes]) -> PostcardRequest:
             created_at=created_at,
             metadata={str(k): str(v) for k, v in metadata.items()},
             deadline_at=deadline_at,
+            webhook_url=webhook_url,
+            webhook_events=webhook_events,
         )
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise InvalidEntry(f"invalid request: {reasons}") from exc
+
+
+def _webhook(fields: dict[bytes, bytes]) -> tuple[str | None, list[str] | None]:
+    """The entry's webhook URL (its form checked; its addresses are checked at delivery) and
+    events."""
+    url = _text(fields, "webhook_url")
+    events_text = _text(fields, "webhook_events")
+    if url is not None:
+        try:
+            url = check_url(url, allow_private=True)
+        except ValueError as exc:
+            raise InvalidEntry(f"webhook_url {exc}") from None
+    if events_text is None:
+        return url, None
+    events = list(dict.fromkeys(e.strip() for e in events_text.split(",") if e.strip()))
+    unknown = [e for e in events if e not in EVENTS]
+    if unknown or not events:
+        raise InvalidEntry(f"webhook_events must be a comma list of {', '.join(EVENTS)}")
+    return url, events

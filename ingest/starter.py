@@ -23,11 +23,13 @@ from core.settings import Settings
 from ingest.messages import InvalidEntry, decode, task_id_of
 from ingest.stream_metrics import DEAD_LETTERED, STARTS, StreamObserver
 from ops.health import Liveness
+from runs.dispatcher import Dispatcher
 from runs.launch import start_postcard_workflow
 from runs.reads import REFUSED, RunReads
 from runs.retention import ensure_retention_schedule
 from runs.settler import Settler
 from runs.store import RunStore
+from runs.webhooks import WebhookStore
 
 log = logging.getLogger("postcards.starter")
 Entry = tuple[bytes, dict[bytes, bytes]]
@@ -48,7 +50,8 @@ class Starter:
     """One consumer of the group. XACK only after Temporal accepted the start.
 
     Beside consuming, it starts the runs of PENDING postcards whose entry never came (the
-    orphan sweep), and runs the settler, which records the ends Temporal decided."""
+    orphan sweep), and runs the settler, which records the ends Temporal decided, and the
+    webhook dispatcher, which starts a delivery workflow for each event the store recorded."""
 
     def __init__(
         self,
@@ -69,6 +72,7 @@ class Starter:
         self.liveness = Liveness(("redis", "temporal"), settings.health_max_age_s)
         self.observer = StreamObserver(settings)
         self.settler = Settler(client, store, self.reads, settings)
+        self.dispatcher = Dispatcher(client, WebhookStore(store.engine), settings)
 
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) once; an existing group is fine."""
@@ -81,14 +85,17 @@ class Starter:
                 raise
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume and settle until `stop` is set (and, once, set up the retention schedule)."""
+        """Consume, settle and dispatch webhooks until `stop` is set (and, once, set up the
+        retention schedule)."""
         settling = asyncio.create_task(self.settler.run(stop), name="settler")
+        dispatching = asyncio.create_task(self.dispatcher.run(stop), name="webhook-dispatcher")
         scheduling = asyncio.create_task(self.schedule_retention(stop), name="retention")
         try:
             await self.consume(stop)
         finally:
             stop.set()
             await settling
+            await dispatching
             await scheduling
 
     async def schedule_retention(self, stop: asyncio.Event) -> None:

@@ -86,8 +86,8 @@ async def delete(
     the files deleted."""
     removed = await asyncio.to_thread(store.delete, task_id)
     if client is not None:
-        for run_id in removed.open_runs:
-            await _cancel_workflow(client, run_id)
+        for workflow_id in [*removed.open_runs, *removed.open_deliveries]:
+            await _cancel_workflow(client, workflow_id)
     keys = [*removed.blob_keys, *(poster_key(task_id, r) for r in removed.revisions)]
     await asyncio.to_thread(_delete_blobs, blobs, keys)
     log.info("postcard deleted by its owner", extra={"task_id": task_id, "files": len(keys)})

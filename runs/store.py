@@ -10,7 +10,8 @@ A run's record changes through a few writes, each one transaction:
 
 One guard sits in every write of a run: a run whose status is final (or a refused create's
 tombstone) never changes again. After each write that changed something, `notify(task_id)`
-tells live readers (the event stream) to read the postcard again.
+tells live readers (the event stream) to read the postcard again. A write that ends a step or
+the run also saves its webhook events (`runs/outbox.py`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.db import Postcard, PostcardRun, as_utc, open_session, utcnow
+from core.db import (
+    Postcard,
+    PostcardRun,
+    WebhookAttempt,
+    WebhookDelivery,
+    as_utc,
+    open_session,
+    utcnow,
+)
 from core.ids import new_uuid
 from core.models import (
     NEEDS,
@@ -42,12 +51,15 @@ from core.models import (
     StepState,
     reruns,
 )
+from runs.outbox import Outbox, WebhookTargets
 from runs.reads import CLOSED, REFUSED
 
 log = logging.getLogger("postcards.runs")
 Notify = Callable[[str], None]
 _POSTCARDS: sa.Table = Postcard.__table__  # type: ignore[attr-defined]
 _RUNS: sa.Table = PostcardRun.__table__  # type: ignore[attr-defined]
+_DELIVERIES: sa.Table = WebhookDelivery.__table__  # type: ignore[attr-defined]
+_ATTEMPTS: sa.Table = WebhookAttempt.__table__  # type: ignore[attr-defined]
 _DONE = (StepState.COMPLETED, StepState.KEPT)
 _OPEN_STEP = (StepState.PENDING, StepState.QUEUED, StepState.RUNNING)
 PENDING = PostcardStatus.PENDING.value
@@ -82,15 +94,20 @@ class Removed:
     blob_keys: list[str]
     open_runs: list[str]
     revisions: list[int]
+    open_deliveries: list[str] = field(default_factory=list)
+    """Webhook deliveries still being sent (their rows are gone: cancel their workflows)."""
 
 
 class RunStore:
     """Writes of postcards and their runs, each keyed by task id and revision, so a retried
     activity's write changes nothing twice."""
 
-    def __init__(self, engine: Engine, notify: Notify | None = None) -> None:
+    def __init__(
+        self, engine: Engine, notify: Notify | None = None, webhooks: WebhookTargets | None = None
+    ) -> None:
         self.engine = engine
         self._notify = notify
+        self._outbox = Outbox(webhooks)  # the webhook events each write makes (runs/outbox.py)
 
     # ---- creates ------------------------------------------------------------------------
 
@@ -234,12 +251,16 @@ class RunStore:
         task_id: str,
         step: str,
         instruction: str | None,
+        *,
         deadline_at: datetime | None = None,
         max_revisions: int | None = None,
+        webhook_url: str | None = None,
+        webhook_events: list[str] | None = None,
     ) -> PostcardRun:
         """Add the next run of a COMPLETED postcard (PENDING), which re-runs `step` and what
         depends on it and keeps the other steps' results. RevisionRefused when it cannot,
-        including when the postcard has `max_revisions` runs already (MAX_REVISIONS)."""
+        including when the postcard has `max_revisions` runs already (MAX_REVISIONS). Without
+        a `webhook_url` of its own, the run keeps the shown run's webhook."""
         with self._writing() as session:
             postcard = session.exec(select(Postcard).where(Postcard.task_id == task_id)).one()
             if postcard.deleted_at is not None:
@@ -274,6 +295,8 @@ class RunStore:
                 deadline_at=deadline_at,
                 steps=_steps_json({s: StepProgress() if s in again else kept for s in STEPS}),
                 **{name: getattr(shown, name) for name in _KEPT_RESULTS[step]},
+                webhook_url=webhook_url or shown.webhook_url,
+                webhook_events=webhook_events if webhook_url else shown.webhook_events,
             )
             session.add(run)
             try:
@@ -392,18 +415,40 @@ class RunStore:
     # ---- a postcard's end of life ------------------------------------------------------------
 
     def delete(self, task_id: str) -> Removed:
-        """Delete a postcard for its owner, in one transaction: every run goes, and the
-        postcard's row stays only as a tombstone (no wish, no results) so that a late write of
-        a cancelled run can never bring it back. Returns the files to delete and the runs that
-        were still open (to cancel)."""
+        """Delete a postcard for its owner, in one transaction: every run and webhook delivery
+        goes, and the postcard's row stays only as a tombstone (no wish, no results) so that a
+        late write of a cancelled run can never bring it back. Returns the files to delete and
+        the runs and deliveries still going (to cancel)."""
         with self._writing() as session:
-            runs = list(session.exec(select(PostcardRun).where(PostcardRun.task_id == task_id)))
+            runs = list(
+                session.exec(
+                    select(PostcardRun)
+                    .where(PostcardRun.task_id == task_id)
+                    .order_by(col(PostcardRun.revision))
+                )
+            )
             removed = Removed(
                 blob_keys=sorted({k for r in runs for k in (r.image_key, r.page_key) if k}),
                 open_runs=[r.run_id for r in runs if r.status not in CLOSED],
                 revisions=[r.revision for r in runs],
             )
             session.execute(sa.delete(_RUNS).where(_RUNS.c.task_id == task_id))
+            deliveries = _DELIVERIES.c
+            removed.open_deliveries = list(
+                session.execute(
+                    sa.select(deliveries.id)
+                    .where(deliveries.task_id == task_id)
+                    .where(deliveries.status.not_in(("delivered", "dead")))
+                ).scalars()
+            )
+            session.execute(
+                sa.delete(_ATTEMPTS).where(
+                    _ATTEMPTS.c.delivery_id.in_(
+                        sa.select(deliveries.id).where(deliveries.task_id == task_id)
+                    )
+                )
+            )
+            session.execute(sa.delete(_DELIVERIES).where(deliveries.task_id == task_id))
             session.execute(
                 sa.update(_POSTCARDS)
                 .where(_POSTCARDS.c.task_id == task_id)
@@ -460,11 +505,13 @@ class RunStore:
                 name: StepProgress.model_validate((run.steps or {}).get(name) or {})
                 for name in STEPS
             }
+            before = self._outbox.before(run, steps)
             run.updated_at = _later(run.updated_at)
             change(run, steps)
             run.steps = _steps_json(steps)
             run.retry_count = sum(max(0, s.attempts - 1) for s in steps.values())
             session.add(run)
+            self._outbox.record(session, run, before, steps)
             if run.status == PostcardStatus.COMPLETED.value and run.revision > 1:
                 session.execute(
                     sa.update(_POSTCARDS)
@@ -578,6 +625,8 @@ def _first_run_values(
         "created_at": now,
         "updated_at": now,
         "deadline_at": request.deadline_at,
+        "webhook_url": request.webhook_url,
+        "webhook_events": request.webhook_events,
     }
 
 

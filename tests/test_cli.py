@@ -180,3 +180,12 @@ def test_explain_json_is_the_concepts_reading() -> None:
         "brother",
     )
     assert reading.language == "en" and reading.places == []
+
+
+def test_create_webhook_reaches_the_api(stack: Stack) -> None:
+    """`--webhook` is the create's webhook_url: this stack has no WEBHOOK_SECRET to sign with,
+    so the API refuses it with its reason, which the command prints."""
+    result = postcards(stack, "create", "hello", "--webhook", "https://hooks.example/p")
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "409" in message and "webhook_url needs WEBHOOK_SECRET" in message

@@ -85,6 +85,8 @@ def test_stream_values_are_the_encoded_fields_in_order() -> None:
             "created_at": r.created_at.isoformat(),
             "metadata": json.dumps(r.metadata, ensure_ascii=False),
             "deadline_at": "",  # none asked for (Cancel-After)
+            "webhook_url": "",  # optional: a producer may leave both webhook fields out
+            "webhook_events": "",
         }
         assert encode(r) == expected
         assert list(encode(r)) == list(FIELDS)

@@ -1,4 +1,5 @@
-"""Provider keys and API keys never reach logs, status output, Temporal payloads or histories.
+"""Provider keys, API keys and webhook signing secrets never reach logs, status output,
+Temporal payloads, histories or webhook payloads.
 
 The whole product runs as real processes with recognisable fake keys; the real Gemini and
 Anthropic SDKs talk to the wire-protocol fakes, one of which echoes the key back in an error.
@@ -20,9 +21,11 @@ from bench.crash_stack import CrashStack
 from bench.crash_verify import connect
 from core.db import make_engine
 from runs.reads import RunReads
+from runs.webhooks import WebhookStore
 from tests.fakes import anthropic as fake_a
 from tests.fakes.config import ANTHROPIC_KEY, GEMINI_KEY
 from tests.fakes.gemini import fake_gemini
+from tests.fakes.receiver import Receiver
 from tests.fakes.server import FakeServer, Recorded, Reply
 
 API_KEY = "psk-FAKE-studio-api-key-do-not-leak-0042"
@@ -53,13 +56,25 @@ async def wait_status(http: httpx.AsyncClient, task_id: str) -> dict:
     raise AssertionError(f"{task_id} never finished")
 
 
-def found_secrets(label: str, blob: bytes | str) -> list[str]:
+def found_secrets(label: str, blob: bytes | str, secrets: tuple[str, ...] = SECRETS) -> list[str]:
     data = blob.encode() if isinstance(blob, str) else blob
-    return [f"{label} contains {secret[:12]}…" for secret in SECRETS if secret.encode() in data]
+    return [f"{label} contains {secret[:12]}…" for secret in secrets if secret.encode() in data]
+
+
+async def webhooks_done(http: httpx.AsyncClient, task_id: str) -> str:
+    """The postcard's deliveries (as the API lists them) once each was delivered."""
+    for _ in range(300):
+        answer = await http.get(f"/api/v1/postcards/{task_id}/webhooks", headers=AUTH)
+        items = answer.json()["items"]
+        if items and all(item["status"] == "delivered" for item in items):
+            return answer.text
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the webhooks of {task_id} were never delivered")
 
 
 async def test_no_key_leaks_anywhere(tmp_path: Path, fakes: tuple[FakeServer, FakeServer]) -> None:
     gemini, anthropic = fakes
+    receiver = Receiver()
     stack = CrashStack(
         tmp_path,
         extra_env={
@@ -73,11 +88,17 @@ async def test_no_key_leaks_anywhere(tmp_path: Path, fakes: tuple[FakeServer, Fa
             "CODE_PROVIDER_FALLBACKS": "none",  # the echoing 401 must fail the step, not fall back
             "API_KEYS": f"{API_KEY}:carol",
             "LOG_LEVEL": "DEBUG",
+            "WEBHOOK_ALLOW_PRIVATE": "1",  # the receiver listens on loopback
+            "WEBHOOK_RETRY_INITIAL_S": "0.2",
         },
     )
     await asyncio.to_thread(stack.start)
     try:
         async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as http:
+            endpoint = {"url": receiver.url, "events": ["completed", "failed", "step"]}
+            put = await http.put("/api/v1/webhook-endpoint", json=endpoint, headers=AUTH)
+            signing = put.json()["secret"]
+            receiver.secret = signing
             ok = await http.post(
                 "/api/v1/postcards/create", json={"prompt": "生日快乐"}, headers=AUTH
             )
@@ -94,13 +115,19 @@ async def test_no_key_leaks_anywhere(tmp_path: Path, fakes: tuple[FakeServer, Fa
             outputs.append((await http.get("/api/v1/postcards", headers=AUTH)).text)
             outputs.append((await http.get("/ready")).text)
             task_ids = [done["task_id"], failed["task_id"]]
+            outputs += [await webhooks_done(http, t) for t in task_ids]
+            outputs.append((await http.get("/api/v1/webhook-endpoint", headers=AUTH)).text)
         client = await connect(stack.temporal_address)
-        histories = [await client.get_workflow_handle(t).fetch_history() for t in task_ids]
+        runs = [e.id async for e in client.list_workflows("WorkflowType='WebhookDeliveryWorkflow'")]
+        histories = [
+            await client.get_workflow_handle(w).fetch_history() for w in [*task_ids, *runs]
+        ]
         redis = aioredis.Redis(port=stack.redis_port)
         stream = repr(await redis.xrange("postcard_tasks"))
         await redis.aclose()
     finally:
         await asyncio.to_thread(stack.stop)
+        receiver.stop()
 
     # The keys were really configured in the processes whose output is searched.
     assert any(r.headers.get("x-goog-api-key") == GEMINI_KEY for r in gemini.requests)
@@ -108,21 +135,36 @@ async def test_no_key_leaks_anywhere(tmp_path: Path, fakes: tuple[FakeServer, Fa
     logs = {name: stack.components[name].log.read_bytes() for name in ("api", "starter", "worker")}
     assert all(b'"level"' in text for text in logs.values()), "JSON logs were captured"
     assert b"step completed" in logs["worker"] and b"workflow started" in logs["starter"]
+    # The webhooks really ran, signed with the endpoint's secret: 2 ends + 8 step ends.
+    assert signing.startswith("whsec_") and b"webhook delivered" in logs["worker"]
+    assert len(runs) == 10 and len(receiver.seen) == 10 and receiver.bad_signatures == []
 
+    secrets = (*SECRETS, signing, signing.removeprefix("whsec_"))
     leaks = []
     for name, text in logs.items():
-        leaks += found_secrets(f"{name} log", text)
+        leaks += found_secrets(f"{name} log", text, secrets)
     for n, body in enumerate(outputs):
-        leaks += found_secrets(f"API output {n}", body)
-    for task_id, history in zip(task_ids, histories, strict=True):
+        leaks += found_secrets(f"API output {n}", body, secrets)
+    for workflow_id, history in zip([*task_ids, *runs], histories, strict=True):
         leaks += found_secrets(
-            f"history {task_id} (protobuf)", History(events=history.events).SerializeToString()
+            f"history {workflow_id} (protobuf)",
+            History(events=history.events).SerializeToString(),
+            secrets,
         )
-        leaks += found_secrets(f"history {task_id} (json)", history.to_json())
-    leaks += found_secrets("stream", stream)
+        leaks += found_secrets(f"history {workflow_id} (json)", history.to_json(), secrets)
+    leaks += found_secrets("stream", stream, secrets)
+    for request in receiver.requests:
+        leaks += found_secrets(
+            "webhook request", request.raw + repr(request.headers).encode(), secrets
+        )
     reads = RunReads(make_engine(stack.database_url))
     for view in reads.list_for_user(None, 0, 100)[0]:
         for row in (view.postcard, *reads.runs(view.task_id)):
-            leaks += found_secrets(f"row {view.task_id}", row.model_dump_json())
+            leaks += found_secrets(f"row {view.task_id}", row.model_dump_json(), secrets)
+        for delivery in WebhookStore(reads.engine).of_task(view.task_id):
+            for kept in (delivery.delivery, *delivery.attempts):
+                leaks += found_secrets(
+                    f"webhook row {view.task_id}", kept.model_dump_json(), secrets
+                )
     reads.engine.dispose()
     assert leaks == []

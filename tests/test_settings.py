@@ -18,6 +18,7 @@ from scripts.gen_env_example import render
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "supersecret-key-0099"
+WHSEC = "whsec_" + "B" * 44  # 33 bytes of base64
 
 
 def test_env_example_lists_every_setting_with_its_default_and_meaning() -> None:
@@ -104,6 +105,18 @@ def test_an_empty_api_keys_is_the_documented_single_user_mode() -> None:
         ({"ALLOWED_ORIGINS": "https://cards.example/app"}, "ALLOWED_ORIGINS"),
         ({"ALLOWED_ORIGINS": "cards.example"}, "ALLOWED_ORIGINS"),
         ({"MAX_REVISIONS": "0"}, "MAX_REVISIONS"),
+        ({"WEBHOOK_SECRET": SECRET}, "WEBHOOK_SECRET"),  # not whsec_…
+        ({"WEBHOOK_SECRET": "whsec_" + "A" * 8}, "WEBHOOK_SECRET"),  # 6 bytes, too short
+        ({"WEBHOOK_URL": "https://hooks.example/p"}, "WEBHOOK_SECRET"),  # nothing signs
+        ({"WEBHOOK_URL": "http://hooks.example/p", "WEBHOOK_SECRET": WHSEC}, "WEBHOOK_URL"),
+        ({"WEBHOOK_URL": "https://10.0.0.1/p", "WEBHOOK_SECRET": WHSEC}, "WEBHOOK_URL"),
+        (
+            {"WEBHOOK_URL": "https://h.example/", "WEBHOOK_SECRET": WHSEC, "API_KEYS": "k:u"},
+            "WEBHOOK_URL",
+        ),
+        ({"WEBHOOK_RETRY_HOURS": "0"}, "WEBHOOK_RETRY_HOURS"),
+        ({"WEBHOOK_RETRY_HOURS": "a day"}, "WEBHOOK_RETRY_HOURS"),
+        ({"WEBHOOK_ALLOW_PRIVATE": "perhaps"}, "WEBHOOK_ALLOW_PRIVATE"),
     ],
 )
 def test_settings_that_would_open_the_product_or_lose_data_are_refused_by_name(

@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from api.deadlines import cancel_after_header, deadline
 from api.deps import FreshDep, PostcardDep, ServicesDep, UserDep
 from api.presenters import summary
+from api.routes.webhooks import checked_webhook
 from api.schemas import (
     CancelAccepted,
     Created,
@@ -87,6 +88,7 @@ create_router = APIRouter(
             "description": "The body's user_id is not the API key's user, or the request came "
             "from another site's page (see ALLOWED_ORIGINS)"
         },
+        409: {"description": "webhook_url was given and no signing secret exists yet"},
         415: {"description": "The body is not JSON (a form or another type)"},
         422: {"description": "The body or the Idempotency-Key is invalid, with the reason"},
         429: {"description": "Too many creates for this user; see Retry-After"},
@@ -115,6 +117,7 @@ async def create_postcard(
     """
     owner = _owner(services.settings.api_key_users, user, body.user_id)
     now = utcnow()
+    webhook = await checked_webhook(services, owner, body)  # api/routes/webhooks.py
     accepted = PostcardRequest(
         task_id=new_task_id(owner, idempotency_key),
         user_input=body.prompt,
@@ -124,6 +127,7 @@ async def create_postcard(
         user_id=owner,
         created_at=now,
         deadline_at=deadline(now, cancel_after, body.deadline_s),
+        **webhook,
     )
     try:
         await services.ingest.submit(accepted)

@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from temporalio.service import RPCError
 
 from api.deadlines import cancel_after_header, deadline
-from api.deps import FreshDep, ServicesDep
+from api.deps import FreshDep, ServicesDep, UserDep
 from api.presenters import revision_detail, revision_out
+from api.routes.webhooks import checked_webhook
 from api.schemas import Regenerate, RegenerateAccepted, RevisionDetail, RevisionPage
 from api.services import Services
 from core.db import Postcard, PostcardRun, as_utc, utcnow
@@ -63,6 +64,7 @@ async def regenerate(
     row: FreshDep,
     services: ServicesDep,
     cancel_after: Annotated[float | None, Depends(cancel_after_header)],
+    user: UserDep,
 ) -> RegenerateAccepted:
     """Make one step again, and the steps that depend on it; the other results are kept.
 
@@ -77,6 +79,7 @@ async def regenerate(
         retry = {"Retry-After": str(exc.retry_after_s)}
         raise HTTPException(exc.status_code, exc.reason, headers=retry) from exc
     deadline_at = deadline(utcnow(), cancel_after, body.deadline_s)
+    webhook = await checked_webhook(services, user, body)  # api/routes/webhooks.py
     try:
         run = await asyncio.to_thread(
             functools.partial(
@@ -86,6 +89,7 @@ async def regenerate(
                 body.instruction,
                 deadline_at=deadline_at,
                 max_revisions=services.settings.max_revisions,
+                **webhook,
             )
         )
     except RevisionRefused as exc:
