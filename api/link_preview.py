@@ -13,7 +13,7 @@ from api.sharing import shared
 from core.db import PostcardRun
 from core.models import Content, PostcardStatus
 from core.settings import Settings
-from engine.linebreak import clean
+from engine import plain_text as clean
 
 DESCRIPTION_CHARS = 200
 

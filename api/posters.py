@@ -15,7 +15,7 @@ from core.db import PostcardRun
 from core.models import Content, PostcardStatus
 from core.settings import Settings
 from core.storage import BlobStore, poster_key
-from engine.poster import render_poster
+from engine import render_poster
 from runs.reads import PostcardView
 
 log = logging.getLogger("postcards.api.poster")

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 from core.models import PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
-from engine.reading import read_wish
-from engine.segment import words
-from engine.styles import STYLES
+from engine.reading.segment import words
+from engine.reading.wish import read_wish
+from engine.styles.catalog import STYLES
 
 WISHES = (
     "创建一个生日祝福明信片，温馨可爱风格",

@@ -15,9 +15,9 @@ from typing import Any
 
 from core.models import Concept, Content, PostcardRequest
 from engine import make_concept, write_content
-from engine.reading import read_wish
-from engine.segment import words
-from engine.styles import STYLES
+from engine.reading.segment import words
+from engine.reading.wish import read_wish
+from engine.styles.catalog import STYLES
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 WISHES_FILE = DATA / "wishes_labelled.jsonl"

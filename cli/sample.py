@@ -17,8 +17,8 @@ def sample(
     ),
 ) -> None:
     """Render sample postcards (HTML + PNG) and contact sheets; by default across occasions."""
-    from engine.sample import SAMPLE_WISHES, build_samples
-    from engine.sample_sheets import build_place_sheet, build_style_sheet
+    from engine.samples.cards import SAMPLE_WISHES, build_samples
+    from engine.samples.sheets import build_place_sheet, build_style_sheet
 
     if styles:
         typer.echo(f"styles sheet: {build_style_sheet(out)}")

@@ -1,10 +1,20 @@
-"""The local creative engine: concept, copy, illustration and page, all offline."""
+"""The local creative engine: concept, copy, illustration and page, all offline.
 
-from engine.concept import make_concept
-from engine.copywriter import write_content
-from engine.illustrate import render_illustration
-from engine.page import render_page
-from engine.segment import words
+Its public entry points are here; the subpackages are its parts (docs/engine.md maps them):
+`reading` (what a wish says), `concept` (the creative direction), `copy` (the words),
+`scene`, `motifs`, `landmarks` and `styles` (the picture), `page` (the HTML page and the
+poster), `revise` (a regenerate's new take) and `samples` (the sample sheets).
+"""
+
+from engine.concept.make import make_concept
+from engine.copy.linebreak import clean as plain_text
+from engine.copy.writer import write_content
+from engine.page.poster import render_poster
+from engine.page.poster_fonts import PosterFontMissing
+from engine.page.render import render_page
+from engine.reading.segment import words
+from engine.scene.illustrate import render_illustration
+from engine.text import detect_language
 
 
 def warm_up() -> None:
@@ -13,4 +23,14 @@ def warm_up() -> None:
     words("预热")
 
 
-__all__ = ["make_concept", "render_illustration", "render_page", "warm_up", "write_content"]
+__all__ = [
+    "PosterFontMissing",
+    "detect_language",
+    "make_concept",
+    "plain_text",
+    "render_illustration",
+    "render_page",
+    "render_poster",
+    "warm_up",
+    "write_content",
+]

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from core.models import Concept, Content, PostcardRequest
 from core.settings import Settings
-from engine.concept import make_concept
-from engine.copywriter import write_content
+from engine.concept.make import make_concept
+from engine.copy.writer import write_content
 from providers.base import Usage
 from providers.errors_map import output_invalid
 from providers.gemini_client import GeminiCaller, finish_reason, usage_of

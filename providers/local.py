@@ -22,7 +22,7 @@ from typing import TypeVar
 from core.models import Concept, Content, PostcardRequest
 from core.storage import CONTENT_TYPES, image_extension
 from engine import render_illustration, render_page
-from engine.revise import concept_for, content_for, image_for, page_for
+from engine.revise.steps import concept_for, content_for, image_for, page_for
 from providers.base import Picture, Usage
 
 LOCAL_MODEL = "local-engine"

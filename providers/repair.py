@@ -21,8 +21,8 @@ from annotated_types import MaxLen
 from pydantic import BaseModel
 
 from core.models import Concept, Content, VisualStyle
-from engine.moods import canonical_layout
-from engine.occasions import BY_KEY, GENERAL, canonical_occasion
+from engine.reading.moods import canonical_layout
+from engine.reading.occasions import BY_KEY, GENERAL, canonical_occasion
 from providers.colours import repair_palette
 
 _FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n?(.*?)```", re.DOTALL)

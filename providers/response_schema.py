@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from core.models import HEX_COLOUR, Concept
-from engine.moods import LAYOUTS
+from engine.reading.moods import LAYOUTS
 from providers.repair import ENGINE_ONLY, OCCASION_KEYS, TEXT_AREAS
 
 

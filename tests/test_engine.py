@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from core.models import Concept, Content, PostcardRequest, VisualStyle
 from engine import make_concept, render_illustration, render_page, write_content
-from engine.illustrate import draw_illustration, encode
-from engine.moods import LAYOUTS, art_style_description
-from engine.styles import STYLES
+from engine.reading.moods import LAYOUTS, art_style_description
+from engine.scene.illustrate import draw_illustration, encode
+from engine.styles.catalog import STYLES
 from providers.html_validator import validate_page
 
 REQUESTS_FILE = Path(__file__).resolve().parent / "data" / "requests.jsonl"

@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from core.models import PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
-from engine.moods import LAYOUTS
-from engine.styles import STYLES
+from engine.reading.moods import LAYOUTS
+from engine.styles.catalog import STYLES
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "engine"

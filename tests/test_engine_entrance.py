@@ -13,8 +13,8 @@ from playwright.sync_api import BrowserContext, sync_playwright
 
 from core.models import PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
-from engine.moods import LAYOUTS
-from engine.styles import STYLES
+from engine.reading.moods import LAYOUTS
+from engine.styles.catalog import STYLES
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
 WISH = "a thank-you card for my teacher, Ms Rivera"

@@ -18,12 +18,12 @@ from PIL import Image
 
 from core.models import BlobRef, Concept, Content, KeptResults, PostcardRequest
 from engine import make_concept, render_illustration, render_page, write_content
-from engine.instructions import ANOTHER, Adjustments, parse
-from engine.phrases.tones import TONE_LINES
-from engine.revise import concept_for, content_for, image_for, page_for
-from engine.revise_look import hue
-from engine.revise_picture import looks_different
-from engine.revision import as_revision, variation
+from engine.copy.phrases.tones import TONE_LINES
+from engine.revise.instructions import ANOTHER, Adjustments, parse
+from engine.revise.look import hue
+from engine.revise.picture import looks_different
+from engine.revise.revision import as_revision, variation
+from engine.revise.steps import concept_for, content_for, image_for, page_for
 from engine.text import CJK
 from tests.harness import make_request
 

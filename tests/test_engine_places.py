@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from cli.main import app
 from core.models import Concept, Content, PostcardRequest
 from engine import make_concept, render_illustration, write_content
-from engine.landmarks import LANDMARK_PAINTERS
-from engine.paint import Canvas, Roles
-from engine.places import PLACES, Place, find_place
-from engine.profiles import PROFILES
-from engine.styles import STYLES
+from engine.concept.profiles import PROFILES
+from engine.landmarks.painters import LANDMARK_PAINTERS
+from engine.reading.places import PLACES, Place, find_place
+from engine.scene.paint import Canvas, Roles
+from engine.styles.catalog import STYLES
 
 SKY_LANDMARKS = {"aurora"}
 

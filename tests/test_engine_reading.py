@@ -12,13 +12,13 @@ import pytest
 
 from bench.wish_eval import accuracy, card, claims_in, load_claims, load_wishes, read
 from core.models import Concept
-from engine.occasion_words import OCCASIONS
-from engine.phrases import banks
-from engine.place_roles import read_places
-from engine.places import BY_KEY as PLACES
-from engine.profiles import PROFILES
-from engine.styles import STYLES
-from engine.wording import find_words
+from engine.concept.profiles import PROFILES
+from engine.copy.phrases import banks
+from engine.reading.occasion_words import OCCASIONS
+from engine.reading.place_roles import read_places
+from engine.reading.places import BY_KEY as PLACES
+from engine.reading.wording import find_words
+from engine.styles.catalog import STYLES
 from providers.prompts import OCCASIONS as PROMPT_OCCASIONS
 from providers.response_schema import response_schema
 
@@ -224,7 +224,7 @@ def test_warm_up_loads_the_segmenter_once_so_the_first_chinese_wish_does_not() -
     """The worker calls engine.warm_up() before polling: afterwards reading Chinese builds
     nothing more (the dictionary would otherwise stall the event loop mid-step)."""
     import engine
-    from engine.segment import _build_tokenizer
+    from engine.reading.segment import _build_tokenizer
 
     engine.warm_up()
     assert _build_tokenizer.cache_info().currsize == 1

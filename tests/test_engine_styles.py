@@ -10,14 +10,14 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-import engine.illustrate
-import engine.paint
+import engine.scene.illustrate
+import engine.scene.paint
 from core.models import Concept, PostcardRequest
 from engine import make_concept, render_page, write_content
-from engine.illustrate import draw_illustration
-from engine.moods import art_style_description, find_art_style
-from engine.paint import _falloff
-from engine.styles import STYLES, WATERCOLOUR_PAPER, _bare_margin, _noise
+from engine.reading.moods import art_style_description, find_art_style
+from engine.scene.illustrate import draw_illustration
+from engine.scene.paint import _falloff
+from engine.styles.catalog import STYLES, WATERCOLOUR_PAPER, _bare_margin, _noise
 from providers.html_validator import validate_page
 
 # One wish per occasion family: a festival at night, a birthday, Christmas, travel, thanks.
@@ -122,8 +122,10 @@ def test_cached_lights_draw_each_card_as_uncached_ones_would(
         render(wish, "flat", size=512)
     cached = render(WISHES[0], "flat", size=512)
     assert _falloff.cache_info().hits > 0
-    monkeypatch.setattr(engine.paint, "_falloff", _falloff.__wrapped__)
-    monkeypatch.setattr(engine.illustrate, "_vignette", engine.illustrate._vignette.__wrapped__)
+    monkeypatch.setattr(engine.scene.paint, "_falloff", _falloff.__wrapped__)
+    monkeypatch.setattr(
+        engine.scene.illustrate, "_vignette", engine.scene.illustrate._vignette.__wrapped__
+    )
     assert np.array_equal(render(WISHES[0], "flat", size=512), cached)
 
 

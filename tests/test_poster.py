@@ -14,9 +14,9 @@ from PIL import Image
 
 from core.models import Content, PostcardRequest
 from engine import make_concept, render_illustration, write_content
-from engine.linebreak import NO_LINE_END, NO_LINE_START, clean, wrap
-from engine.poster import BLOCKS, MARGIN, TARGET_HEIGHT, WIDTH, Poster, render_poster
-from engine.poster_fonts import PosterFontMissing, find_fonts
+from engine.copy.linebreak import NO_LINE_END, NO_LINE_START, clean, wrap
+from engine.page.poster import BLOCKS, MARGIN, TARGET_HEIGHT, WIDTH, Poster, render_poster
+from engine.page.poster_fonts import PosterFontMissing, find_fonts
 
 DATA = Path(__file__).parent / "data"
 FLOORS = {block.role: block.floor for block in BLOCKS}

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from core.errors import ProviderError
-from engine.concept import make_concept
-from engine.copywriter import write_content
+from engine.concept.make import make_concept
+from engine.copy.writer import write_content
 from providers.factory import ProviderFactory
 from providers.html_validator import validate_page
 from tests.fakes import anthropic as a

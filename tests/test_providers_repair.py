@@ -7,8 +7,8 @@ import json
 import pytest
 
 from core.models import Concept, Content
-from engine.concept import make_concept
-from engine.copywriter import write_content
+from engine.concept.make import make_concept
+from engine.copy.writer import write_content
 from providers.colours import colours_in, repair_palette
 from providers.gemini_text import parse_reply
 from providers.repair import extract_json, repair_concept, repair_content

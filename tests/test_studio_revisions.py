@@ -17,9 +17,9 @@ from temporalio.client import Client
 
 from core.devserver import free_port
 from core.settings import Settings
-from engine.concept import make_concept
-from engine.copywriter import write_content
-from engine.phrases.tones import TONE_LINES
+from engine.concept.make import make_concept
+from engine.copy.phrases.tones import TONE_LINES
+from engine.copy.writer import write_content
 from tests.harness import make_request, record_completed, record_revisions
 from tests.stack import serve_api, stack_settings
 from tests.test_studio_support import (

@@ -29,7 +29,7 @@ from api.status import POLL_AGAIN_S, etag, settled, status_of
 from core.db import utcnow
 from core.ids import new_id
 from core.models import PostcardRequest, PostcardStatus
-from engine.text import detect_language
+from engine import detect_language
 from ingest.producer import IngestUnavailable
 from runs.control import CancelRefused, cancel, delete
 

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from api.deps import ServicesDep, ViewableDep
 from api.posters import PosterUnavailable, poster_png
-from engine.poster_fonts import PosterFontMissing
+from engine import PosterFontMissing
 
 router = APIRouter(prefix="/api/v1/postcards", tags=["postcards"])
 
