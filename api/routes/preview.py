@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import FileResponse, HTMLResponse
 
+from api.csp import app_origin, policy
 from api.deps import ServicesDep, ViewableDep, unexpired, viewable_postcard
 from api.link_preview import link_preview_tags
 from api.sharing import shared
@@ -20,15 +21,15 @@ from core.storage import InvalidBlob, parse_key
 router = APIRouter(tags=["preview"])
 # The frame a top-level preview gets: CSP sandboxing cannot stop a top-level page navigating
 # itself away (to any URL, carrying what it likes), but a parent's frame-src can (docs/security.md).
-FRAME_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "frame-src 'self'",
-        "style-src 'unsafe-inline'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'self'",
-    ]
+FRAME_POLICY = policy(
+    {
+        "default-src": "'none'",
+        "frame-src": "'self'",
+        "style-src": "'unsafe-inline'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+        "frame-ancestors": "'self'",
+    }
 )
 FRAME_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
@@ -40,22 +41,20 @@ iframe{{display:block;border:0;width:100%;height:100%}}</style></head>
 
 def preview_policy(settings: Settings) -> str:
     """A CSP that sandboxes the page into an opaque origin and lets it load only its image."""
-    parts = urlsplit(settings.effective_public_base_url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return "; ".join(
-        [
-            "sandbox allow-scripts",
-            "default-src 'none'",
-            "script-src 'unsafe-inline'",
-            "style-src 'unsafe-inline'",
-            f"img-src {origin} data: blob:",
-            "font-src data:",
-            "media-src data: blob:",
-            "connect-src 'none'",
-            "form-action 'none'",
-            "base-uri 'none'",
-            "frame-ancestors 'self'",
-        ]
+    return policy(
+        {
+            "sandbox": "allow-scripts",
+            "default-src": "'none'",
+            "script-src": "'unsafe-inline'",
+            "style-src": "'unsafe-inline'",
+            "img-src": f"{app_origin(settings)} data: blob:",
+            "font-src": "data:",
+            "media-src": "data: blob:",
+            "connect-src": "'none'",
+            "form-action": "'none'",
+            "base-uri": "'none'",
+            "frame-ancestors": "'self'",
+        }
     )
 
 

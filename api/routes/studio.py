@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
+from api.csp import app_origin, policy
 from api.deps import ServicesDep
 from core.settings import Settings
 
@@ -19,20 +19,19 @@ router = APIRouter(tags=["studio"])
 
 def studio_policy(settings: Settings) -> str:
     """Scripts and styles from this origin only; previews framed from here, nothing else."""
-    parts = urlsplit(settings.effective_public_base_url)
-    own = f"'self' {parts.scheme}://{parts.netloc}"
-    return "; ".join(
-        [
-            "default-src 'none'",
-            "script-src 'self'",
-            "style-src 'self'",
-            f"img-src {own} data: blob:",
-            f"connect-src {own}",
-            f"frame-src {own}",
-            "base-uri 'none'",
-            "form-action 'none'",
-            "frame-ancestors 'none'",
-        ]
+    own = f"'self' {app_origin(settings)}"
+    return policy(
+        {
+            "default-src": "'none'",
+            "script-src": "'self'",
+            "style-src": "'self'",
+            "img-src": f"{own} data: blob:",
+            "connect-src": own,
+            "frame-src": own,
+            "base-uri": "'none'",
+            "form-action": "'none'",
+            "frame-ancestors": "'none'",
+        }
     )
 
 
