@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import py_compile
 import signal
-import sys
 from contextlib import AsyncExitStack
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
@@ -59,33 +56,6 @@ def worker_tuning(settings: Settings) -> dict[str, Any]:
     return tuning
 
 
-def cache_workflow_bytecode(*workflow_classes: type) -> list[Path]:
-    """Write the bytecode of the modules the sandbox re-imports for every workflow run.
-
-    The workflow sandbox imports each workflow's module afresh per run; without a `.pyc`
-    (PYTHONDONTWRITEBYTECODE=1, as in many container images) that import compiles the source
-    every time. py_compile writes the cache even under that setting; an unwritable tree only
-    loses the saving. Returns the files whose bytecode is now cached.
-    """
-    written: list[Path] = []
-    packages = {cls.__module__.split(".")[0] for cls in workflow_classes}
-    # Every loaded module of the workflows' packages: the workflow module imports its helpers
-    # (workflows/progress.py) inside the sandbox too, so they are re-imported per run as well.
-    names = [n for n in sys.modules if n.split(".")[0] in packages]
-    for name in sorted(names):
-        module = sys.modules.get(name)
-        source = getattr(module, "__file__", None)
-        if not source or not source.endswith(".py"):
-            continue
-        try:
-            py_compile.compile(source, doraise=True)
-        except (OSError, py_compile.PyCompileError) as exc:
-            log.debug("bytecode not cached", extra={"file": source, "error": str(exc)})
-            continue
-        written.append(Path(source))
-    return written
-
-
 def activity_tuning(settings: Settings) -> dict[str, Any]:
     """The activity-side part of `worker_tuning`, for workers that run no workflows."""
     tuning = worker_tuning(settings)
@@ -119,7 +89,6 @@ def build_workers(
         settings.effective_public_base_url,
     )
     webhooks = WebhookActivities(WebhookStore(store.engine), RunReads(store.engine), settings)
-    cache_workflow_bytecode(PostcardWorkflow, WebhookDeliveryWorkflow)
     main = Worker(
         client,
         task_queue=queue,

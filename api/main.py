@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,22 +19,6 @@ from core.logs import configure_logging
 from core.migrate import migrate
 from core.settings import Settings, get_settings
 
-GC_THRESHOLD = (20_000, 10, 10)
-"""The collector's thresholds while serving: Python's defaults (700, 10, 10) but for the young
-generation. At 700 allocations a young collection runs every few requests and finds most
-objects of the requests in flight still alive, promoting them to be scanned again in the older
-generations; at 20,000 most of them are gone by then (docs/performance.md)."""
-
-
-def settle_gc() -> None:
-    """Called once the app is built: everything built so far (modules, routes, schemas) lives
-    as long as the process, so move it out of the collector's view (a full collection under
-    load then scans only what requests allocate), and collect the young generation less often
-    (GC_THRESHOLD)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to the given settings (the environment's by default)."""
@@ -45,7 +28,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(settings.effective_database_url)
         app.state.services = Services.build(settings)
-        settle_gc()
         try:
             yield
         finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
@@ -57,9 +57,6 @@ def metrics(request: Request, authorization: Annotated[str | None, Header()] = N
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
-_counters: dict[tuple[str, str, int], Any] = {}
-
-
 def record(scope: Scope, status: int, started: float) -> None:
     """Count a finished HTTP request under its route template (ids never become labels) and,
     for a create, observe its latency since `started` (`time.perf_counter()`).
@@ -68,11 +65,7 @@ def record(scope: Scope, status: int, started: float) -> None:
     limit gives before any route runs (413, 429) are counted too."""
     route = _route_template(scope)
     method = scope["method"]
-    key = (route, method, status)
-    counter = _counters.get(key)
-    if counter is None:  # `labels()` takes a lock and builds a tuple per call: resolve it once
-        counter = _counters[key] = REQUESTS.labels(route, method, str(status))
-    counter.inc()
+    REQUESTS.labels(route, method, str(status)).inc()
     if method == "POST" and route == CREATE_ROUTE:
         CREATE_SECONDS.observe(time.perf_counter() - started)
 

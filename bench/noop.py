@@ -41,7 +41,7 @@ async def main() -> None:
     from core.settings import get_settings
     from core.wiring import temporal_client
     from ops.temporal_metrics import export_sdk_metrics
-    from worker import cache_workflow_bytecode, worker_tuning
+    from worker import worker_tuning
 
     settings = get_settings()
     export_sdk_metrics(settings.metrics_host, settings.worker_metrics_port)  # as worker.py does
@@ -50,7 +50,6 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    cache_workflow_bytecode(NoopWorkflow)  # as build_worker does for PostcardWorkflow
     worker = Worker(
         client,
         task_queue=settings.temporal_task_queue,

@@ -42,6 +42,12 @@ ensure_venv() {
   fi
 }
 
+compile_bytecode() {
+  # PYTHONDONTWRITEBYTECODE is common (this machine, container images): without a .pyc the
+  # workflow sandbox would compile the workflow modules' source on every run (docs/performance.md).
+  "$PY" -m compileall -q workflows core runs >/dev/null
+}
+
 ensure_debian_packages() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -103,6 +109,7 @@ cmd_test() {
 
 cmd_bench() {
   ensure_venv
+  compile_bytecode
   ensure_postgres
   "$PY" -m bench "$@"
 }
@@ -113,7 +120,8 @@ main() {
     test) cmd_test "$@" ;;
     bench) cmd_bench "$@" ;;
     check) ensure_venv; exec "$PY" -m cli.main providers check "$@" ;;
-    up|down|ps|logs) ensure_venv; exec "$PY" -m devstack "$command" "$@" ;;
+    up) ensure_venv; compile_bytecode; exec "$PY" -m devstack up "$@" ;;
+    down|ps|logs) ensure_venv; exec "$PY" -m devstack "$command" "$@" ;;
     *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 }

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from temporalio.client import Client
 
-import worker
 from core.models import PostcardStatus
 from core.settings import Settings
 from tests.harness import make_request, running_worker, start_postcard
-from workflows.postcard import PostcardWorkflow
-
-
-def test_worker_caches_the_workflow_bytecode() -> None:
-    """The sandbox re-imports the workflow module every run; it must not compile it each time."""
-    import workflows.postcard
-
-    source = Path(workflows.postcard.__file__)
-    cached = Path(importlib.util.cache_from_source(str(source)))
-    cached.unlink(missing_ok=True)
-    written = worker.cache_workflow_bytecode(PostcardWorkflow)
-    assert source in written
-    assert cached.is_file()
-    assert cached.stat().st_mtime >= source.stat().st_mtime
 
 
 async def test_a_run_records_no_patch_marker_no_timer_and_three_upserts(
