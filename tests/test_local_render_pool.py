@@ -97,3 +97,39 @@ def test_the_worker_starts_a_pool_only_when_the_local_engine_draws() -> None:
     assert not renders_locally(Settings(**sleepy))  # type: ignore[arg-type]
     assert renders_locally(Settings(**sleepy | {"code_provider_fallbacks": "local"}))  # type: ignore[arg-type]
     assert renders_locally(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def test_the_pool_leaves_with_a_sigkilled_worker() -> None:
+    """A worker killed with SIGKILL cannot stop its pool: the pool's processes must notice and
+    exit on their own, not live on orphaned (each restart of a killed worker would add more)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys, time\n"
+        "from providers.local import start_render_pool, _warm\n"
+        "pool = start_render_pool(2)\n"
+        "print(' '.join(str(p) for p in {pool.submit(_warm).result() for _ in range(8)}))\n"
+        "sys.stdout.flush(); time.sleep(120)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout is not None
+        children = [int(pid) for pid in worker.stdout.readline().split()]
+        assert children and all(_alive(pid) for pid in children)
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in children), "orphaned render processes"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone, it only waits to be reaped
+        return stat.read().split(")")[-1].split()[0] != "Z"
